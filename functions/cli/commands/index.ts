@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+
+/** Each CLI command lives in its own file and registers itself here (one line each). */
+export type Register = (program: Command) => void;
+
+export const commands: Array<() => Promise<{ register: Register }>> = [
+  // keep alphabetical
+  () => import('./backtest.ts'),
+  () => import('./invoke.ts'),
+  () => import('./start.ts'),
+  () => import('./validate.ts'),
+];

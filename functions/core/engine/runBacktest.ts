@@ -1,0 +1,215 @@
+import { InvariantError } from '../errors.ts';
+import { exitFillPrice, fillCost, takerFee } from '../fills/costs.ts';
+import { SeededDelay } from '../fills/seededDelay.ts';
+import { simulateBar, type DetailWindow } from '../fills/simBroker.ts';
+import type { Bar, BarSeries } from '../market/bar.ts';
+import { timeframeMs } from '../market/timeframe.ts';
+import { newEngineState, type EngineState } from '../portfolio/engineState.ts';
+import { GATE_RULES, type GateRule, type KillSwitchMode, type TradingConfig } from '../types.ts';
+import type { AuditRecord, ClosedTrade, FillEvent, Intent, StepSink } from './events.ts';
+import { applyEvent, stepBar } from './stepBar.ts';
+import type { StepContext } from './stepContext.ts';
+
+export interface BacktestInput {
+  cfg: TradingConfig;
+  /** One series per config symbol, same order, same open times. */
+  series: readonly BarSeries[];
+  /** Funding-history lookup: rate of the event inside the bar at `openTime`, or undefined. */
+  funding?: ((symbol: string, openTime: number) => number | undefined) | undefined;
+  /** Lower-timeframe bars per symbol (same order as `series`), for intrabar TP/SL ordering. */
+  detail?: readonly (BarSeries | null)[] | undefined;
+  stage?: string;
+  allowGaps?: boolean;
+  killSwitch?: KillSwitchMode;
+  /** Keep per-bar audit records (bar, indicators, no-signal decisions). Default: decisions only. */
+  auditVerbose?: boolean;
+  /** Called every 8192 bars and at the end. */
+  onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Start from this state (daily report parity, resumed runs). */
+  initialState?: EngineState;
+}
+
+export interface BacktestResult {
+  trades: ClosedTrade[];
+  /** Equity at each bar's close (mark to market). */
+  equity: Float64Array;
+  audit: AuditRecord[];
+  rejections: Record<GateRule, number>;
+  /** Bars with any position open at the close. */
+  exposureBars: number;
+  gaps: number;
+  bars: number;
+  finalEquity: number;
+  state: EngineState;
+  intents: number;
+}
+
+/** Collects the step's output for a backtest: decisions, trades and counters; no per-bar garbage. */
+export class BacktestSink implements StepSink {
+  readonly audit_: AuditRecord[] = [];
+  readonly trades: ClosedTrade[] = [];
+  readonly rejections: Record<GateRule, number>;
+  intents = 0;
+  gaps = 0;
+  constructor(readonly verbose: boolean) {
+    const r = {} as Record<GateRule, number>;
+    for (const g of GATE_RULES) r[g] = 0;
+    this.rejections = r;
+  }
+  audit(r: AuditRecord): void {
+    if (r.type === 'gap') this.gaps++;
+    this.audit_.push(r);
+  }
+  intent(_i: Intent): void {
+    this.intents++;
+  }
+  trade(t: ClosedTrade): void {
+    this.trades.push(t);
+  }
+  rejection(rule: GateRule): void {
+    this.rejections[rule]++;
+  }
+}
+
+/**
+ * The backtest: a synchronous fold of `stepBar` over the bars with the SimBroker (core/fills)
+ * producing each bar's fill events (DESIGN section 1). No await, no allocation per quiet bar.
+ */
+export function runBacktest(input: BacktestInput): BacktestResult {
+  const { cfg } = input;
+  const series = input.series;
+  const n = series.length;
+  if (n !== cfg.symbols.length) throw new InvariantError('one series per configured symbol', 'series.length', n);
+  const len = series[0]!.length;
+  const iv = timeframeMs(cfg.timeframe);
+  for (let k = 0; k < n; k++) {
+    const s = series[k]!;
+    if (s.symbol !== cfg.symbols[k]) throw new InvariantError('series order must follow config.symbols', 'series.symbol', s.symbol);
+    if (s.intervalMs !== iv) throw new InvariantError('series timeframe differs from config.timeframe', 'series.intervalMs', s.intervalMs);
+    if (s.length !== len) throw new InvariantError('series lengths differ', `${s.symbol}.length`, s.length);
+  }
+  const defaultRate = cfg.costs.funding_rate_8h;
+  const fundingLookup = input.funding;
+  const ctx: StepContext = {
+    cfg,
+    intervalMs: iv,
+    stage: input.stage ?? 'bt',
+    markets: cfg.markets,
+    killSwitch: input.killSwitch ?? 'off',
+    decisionAgeMs: null,
+    // Rate from the funding file when it has the event, else the config rate (spec section 4).
+    fundingRate: fundingLookup
+      ? (sym, t) => {
+          const r = fundingLookup(sym, t);
+          return r === undefined ? defaultRate : r;
+        }
+      : () => defaultRate,
+    onGap: input.allowGaps ? 'reset' : 'throw',
+  };
+  const st = input.initialState ?? newEngineState(cfg);
+  const sink = new BacktestSink(input.auditVerbose ?? false);
+  const delay = new SeededDelay(cfg.latency.seed, cfg.latency.fill_delay_ms[0], cfg.latency.fill_delay_ms[1]);
+  const equity = new Float64Array(len);
+  const p = cfg.strategy.params;
+  const markets = cfg.symbols.map((sym) => {
+    const m = cfg.markets[sym];
+    if (!m) throw new InvariantError('no exchange filters for symbol', 'markets', sym);
+    return m;
+  });
+  const barObjs: Bar[] = [];
+  for (let k = 0; k < n; k++) barObjs.push({ openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 });
+  const detail = input.detail;
+  const dPtr = new Int32Array(n);
+  const dWin: (DetailWindow | null)[] = [];
+  for (let k = 0; k < n; k++) {
+    const d = detail?.[k];
+    dWin.push(d ? { high: d.high, low: d.low, from: 0, to: 0 } : null);
+  }
+  let exposureBars = 0;
+  let events: FillEvent[] = [];
+  const progress = input.onProgress;
+
+  for (let i = 0; i < len; i++) {
+    const openTime = series[0]!.openTime[i]!;
+    const j = Math.floor(openTime / iv);
+    let evCount = 0;
+    for (let k = 0; k < n; k++) {
+      const s = series[k]!;
+      const b = barObjs[k]!;
+      b.openTime = s.openTime[i]!;
+      b.open = s.open[i]!;
+      b.high = s.high[i]!;
+      b.low = s.low[i]!;
+      b.close = s.close[i]!;
+      b.volume = s.volume[i]!;
+      const ss = st.symbols[k]!;
+      if (ss.position === null && ss.pending === null) continue;
+      let w: DetailWindow | null = null;
+      const d = detail?.[k];
+      if (d) {
+        // Advance the detail pointer to the bars inside [openTime, openTime + iv).
+        let q = dPtr[k]!;
+        while (q < d.length && d.openTime[q]! < openTime) q++;
+        let e = q;
+        while (e < d.length && d.openTime[e]! < openTime + iv) e++;
+        dPtr[k] = q;
+        if (e > q) {
+          w = dWin[k]!;
+          w.from = q;
+          w.to = e;
+        }
+      }
+      const ev = simulateBar(ss, b, j, cfg.costs, p, markets[k]!, delay, w);
+      if (ev.length > 0) {
+        if (evCount === 0) events = [];
+        for (const e of ev) events.push(e);
+        evCount += ev.length;
+      }
+    }
+    stepBar(st, barObjs, evCount === 0 ? EMPTY : events, ctx, sink, j);
+    equity[i] = st.equity;
+    for (let k = 0; k < n; k++) {
+      if (st.symbols[k]!.position !== null) {
+        exposureBars++;
+        break;
+      }
+    }
+    if (progress !== undefined && (i & 8191) === 0) progress(i, len);
+  }
+
+  // End of data: close what is still open at the last close moved by cost, plus the fee (spec section 4).
+  if (len > 0) {
+    const lastOpen = series[0]!.openTime[len - 1]!;
+    const jLast = Math.floor(lastOpen / iv);
+    const cost = fillCost(cfg.costs);
+    for (let k = 0; k < n; k++) {
+      const ss = st.symbols[k]!;
+      const pos = ss.position;
+      if (pos === null) continue;
+      const price = exitFillPrice(pos.side, series[k]!.close[len - 1]!, cost);
+      applyEvent(
+        st,
+        { kind: 'exit', symbol: ss.symbol, reason: 'end', qty: pos.qty, price, fee: takerFee(cfg.costs, pos.qty, price), time: lastOpen + iv },
+        lastOpen,
+        jLast,
+        ctx,
+        sink,
+      );
+    }
+  }
+  progress?.(len, len);
+  return {
+    trades: sink.trades,
+    equity,
+    audit: sink.audit_,
+    rejections: sink.rejections,
+    exposureBars,
+    gaps: sink.gaps,
+    bars: len,
+    finalEquity: st.capital + st.realized,
+    state: st,
+    intents: sink.intents,
+  };
+}
+
+const EMPTY: readonly FillEvent[] = Object.freeze([]) as readonly FillEvent[];

@@ -1,0 +1,43 @@
+/**
+ * Money rounding, documented once (spec sections 3 and 4):
+ * - quantities: floor to the LOT_SIZE step (`floor(notional/close/step)*step`, computed in float64
+ *   exactly as written in the spec), then snapped to the step's decimal places so the value is the
+ *   shortest decimal (0.009, not 0.009000000000000001);
+ * - TP/SL trigger levels: nearest tick, ties away from zero, snapped to the tick's decimals;
+ * - fill prices, fees, funding and P&L: unrounded float64 (what the spec computes); the exchange
+ *   adapter rounds only what it sends (tick/step), never what it books.
+ */
+
+/** Number of decimals of a step like 0.001 -> 3, 1 -> 0, 0.5 -> 1. */
+export function decimalsOf(step: number): number {
+  if (!(step > 0)) return 0;
+  let d = 0;
+  let x = step;
+  while (d < 12 && Math.abs(Math.round(x) - x) > 1e-9 * Math.max(1, Math.abs(x))) {
+    x *= 10;
+    d++;
+  }
+  return d;
+}
+
+/** Snap a float to `d` decimals (removes binary dust after k*step). */
+export function snapDecimals(x: number, d: number): number {
+  return Number(x.toFixed(d));
+}
+
+/** Round half away from zero. */
+export function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+/** Nearest tick, ties away from zero (spec section 4, levels). */
+export function roundToTick(price: number, tick: number): number {
+  const k = roundHalfAway(price / tick);
+  return snapDecimals(k * tick, decimalsOf(tick));
+}
+
+/** Floor a quantity to the step (spec section 3, gate 7). */
+export function floorToStep(qtyRaw: number, step: number): number {
+  const k = Math.floor(qtyRaw / step);
+  return k <= 0 ? 0 : snapDecimals(k * step, decimalsOf(step));
+}

@@ -1,0 +1,134 @@
+import type { ClosedTrade } from '../engine/events.ts';
+import { DAY_MS } from '../market/timeframe.ts';
+import type { ExitReason, GateRule, Regime } from '../types.ts';
+
+export interface RegimeStats {
+  trades: number;
+  wins: number;
+  pnl: number;
+}
+
+export interface Metrics {
+  bars: number;
+  trades: number;
+  wins: number;
+  winRate: number;
+  netPnl: number;
+  grossPnl: number;
+  fees: number;
+  funding: number;
+  finalEquity: number;
+  returnPct: number;
+  maxDrawdownUsd: number;
+  maxDrawdownPct: number;
+  sharpe: number;
+  exposurePct: number;
+  profitFactor: number | null;
+  avgTradePnl: number;
+  longTrades: number;
+  shortTrades: number;
+  exitReasons: Partial<Record<ExitReason, number>>;
+  pnlByRegime: Partial<Record<Regime, RegimeStats>>;
+  regimeBars: Partial<Record<Regime, number>>;
+  gateRejections: Record<GateRule, number>;
+  days: number;
+}
+
+export interface MetricsInput {
+  capital: number;
+  trades: readonly ClosedTrade[];
+  /** Equity at each bar close (spec section 5), with the bars' open times. */
+  equity: ArrayLike<number>;
+  times: ArrayLike<number>;
+  finalEquity: number;
+  exposureBars: number;
+  regimeBars: Partial<Record<Regime, number>>;
+  rejections: Record<GateRule, number>;
+}
+
+/**
+ * Spec section 5 metrics. Sharpe: daily (UTC) equity returns (equity at each day's last close, the
+ * first day measured against capital_usd), mean / sample std (n-1) * sqrt(365), 0 if std is 0.
+ * Max drawdown on the per-close equity series.
+ */
+export function computeMetrics(m: MetricsInput): Metrics {
+  const n = m.equity.length;
+  let peak = m.capital;
+  let mdd = 0;
+  let mddPct = 0;
+  const dayEnds: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = m.equity[i]!;
+    if (e > peak) peak = e;
+    const dd = peak - e;
+    if (dd > mdd) mdd = dd;
+    const ddp = peak > 0 ? dd / peak : 0;
+    if (ddp > mddPct) mddPct = ddp;
+    const day = Math.floor(m.times[i]! / DAY_MS);
+    const next = i + 1 < n ? Math.floor(m.times[i + 1]! / DAY_MS) : Number.NaN;
+    if (day !== next) dayEnds.push(i === n - 1 ? m.finalEquity : e);
+  }
+  let prev = m.capital;
+  const rets: number[] = [];
+  for (const e of dayEnds) {
+    rets.push(prev !== 0 ? e / prev - 1 : 0);
+    prev = e;
+  }
+  let sharpe = 0;
+  if (rets.length > 1) {
+    const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
+    const v = rets.reduce((a, r) => a + (r - mean) * (r - mean), 0) / (rets.length - 1);
+    const sd = Math.sqrt(v);
+    sharpe = sd > 0 ? (mean / sd) * Math.sqrt(365) : 0;
+  }
+  let wins = 0;
+  let net = 0;
+  let fees = 0;
+  let funding = 0;
+  let grossWin = 0;
+  let grossLoss = 0;
+  let longs = 0;
+  const reasons: Partial<Record<ExitReason, number>> = {};
+  const byRegime: Partial<Record<Regime, RegimeStats>> = {};
+  for (const t of m.trades) {
+    net += t.pnl;
+    fees += t.fees;
+    funding += t.funding;
+    if (t.pnl > 0) {
+      wins++;
+      grossWin += t.pnl;
+    } else grossLoss -= t.pnl;
+    if (t.side === 1) longs++;
+    reasons[t.reason] = (reasons[t.reason] ?? 0) + 1;
+    const r = (byRegime[t.regime] ??= { trades: 0, wins: 0, pnl: 0 });
+    r.trades++;
+    if (t.pnl > 0) r.wins++;
+    r.pnl += t.pnl;
+  }
+  const k = m.trades.length;
+  return {
+    bars: n,
+    trades: k,
+    wins,
+    winRate: k ? wins / k : 0,
+    netPnl: net,
+    grossPnl: net + fees + funding,
+    fees,
+    funding,
+    finalEquity: m.finalEquity,
+    returnPct: (m.finalEquity / m.capital - 1) * 100,
+    maxDrawdownUsd: mdd,
+    maxDrawdownPct: mddPct * 100,
+    sharpe,
+    exposurePct: n ? (m.exposureBars / n) * 100 : 0,
+    profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
+    avgTradePnl: k ? net / k : 0,
+    longTrades: longs,
+    shortTrades: k - longs,
+    exitReasons: reasons,
+    pnlByRegime: byRegime,
+    regimeBars: m.regimeBars,
+    gateRejections: m.rejections,
+    days: dayEnds.length,
+  };
+}
