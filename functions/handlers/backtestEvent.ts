@@ -1,12 +1,18 @@
 import { z } from 'zod';
 
-const when = z.union([z.string().min(1), z.number().int().nonnegative()]);
+const when = z.union([z.string().min(1), z.number().int().nonnegative()], {
+  error: (i) => (i.input === undefined ? 'is required (YYYY-MM-DD, ISO datetime or epoch ms)' : 'must be a date: YYYY-MM-DD, ISO datetime or epoch ms'),
+});
 
-export const DataSourceSchema = z.discriminatedUnion('kind', [
+export const DataSourceSchema = z.discriminatedUnion(
+  'kind',
+  [
   z.object({ kind: z.literal('file'), path: z.string().min(1), funding: z.string().min(1).optional(), detail: z.string().min(1).optional() }).strict(),
   z.object({ kind: z.literal('s3'), bucket: z.string().min(3), key: z.string().min(1), fundingKey: z.string().min(1).optional() }).strict(),
   z.object({ kind: z.literal('synthetic'), seed: z.number().int().optional(), bars: z.number().int().min(100).max(2_000_000).optional() }).strict(),
-]);
+  ],
+  { error: (i) => (i.input === undefined ? 'is required' : "must have kind 'file' (path), 's3' (bucket, key) or 'synthetic'") },
+);
 
 /** Backtest Lambda event (issue 3 item 6). */
 export const BacktestEventSchema = z
