@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: speed as ratios measured in one run, printed and saved to bench/results.json.
+ * Uses the real BTCUSDT 5m file from ../shared/data when present, else a synthetic market of the
+ * same length (said in the output). Timings are best-of-N after warm-up, on this machine.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fundingLookup, loadCandles, loadFunding } from '../functions/adapters/local/candles.ts';
+import { syntheticMarket } from '../functions/core/market/synthetic.ts';
+import { parseConfig } from '../config/load.ts';
+import { engineBench, timeBest } from './engineBench.ts';
+
+const KLINES = '../shared/data/klines/BTCUSDT-5m-futures-2024-12-31_2026-02-19.csv.gz';
+const FUNDING = '../shared/data/funding/BTCUSDT-funding-futures-2024-12-31_2026-02-19.csv.gz';
+
+const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version };
+const { config } = parseConfig({});
+const real = existsSync(KLINES);
+const series = real ? loadCandles(KLINES).series : syntheticMarket({ seed: 7, bars: 119_724 });
+const funding = real && existsSync(FUNDING) ? fundingLookup(loadFunding(FUNDING), series.intervalMs) : undefined;
+results.data = real ? KLINES : 'synthetic (seed 7, 119724 bars): ../shared/data absent';
+
+// 1. Engine vs bare loop.
+const e = engineBench(series, config, funding);
+results.engine = e;
+
+// 2. Loading 120k bars from csv.gz.
+if (real) {
+  const loadMs = timeBest(() => loadCandles(KLINES), 7, 2);
+  results.load = { file: KLINES, bars: series.length, csvGzMs: loadMs, budgetMs: 150 };
+}
+
+// 3. Memory per stored bar: the columnar series' typed arrays.
+const cols = [series.openTime, series.open, series.high, series.low, series.close, series.volume];
+const bytes = cols.reduce((a, c) => a + c.byteLength, 0);
+results.memory = { bytesPerStoredBar: bytes / series.length, budget: 64, heapGrowthPerBar: e.heapBytesPerBar, heapGrowthPerTrade: e.heapBytesPerTrade };
+
+const fmt = (x: number, d = 1): string => x.toFixed(d);
+const lines = [
+  `data: ${String(results.data)}`,
+  `engine (strategy+gates+SimBroker+funding+audit in memory): ${fmt(e.engineBarsPerSec / 1e6, 2)} M bars/s  (${fmt(e.engineMs, 1)} ms for ${e.bars} bars, ${e.trades} trades; target >= 10, aim 30)`,
+  `bare loop (same indicators + signals, no engine):           ${fmt(e.bareBarsPerSec / 1e6, 2)} M bars/s`,
+  `engine_time / bare_loop_time:                               ${fmt(e.engineOverBare, 2)}  (target <= 10)`,
+];
+if (results.load) lines.push(`load csv.gz (${series.length} bars):                          ${fmt((results.load as { csvGzMs: number }).csvGzMs, 1)} ms  (budget 150 ms)`);
+lines.push(`memory: ${fmt(bytes / series.length, 0)} bytes per stored bar (budget 64); heap growth per run ${fmt(e.heapGrowthBytes / 1024, 0)} KiB = ${fmt(e.heapBytesPerBar, 2)} B/bar = ${fmt(e.heapBytesPerTrade, 0)} B/trade`);
+process.stdout.write(lines.join('\n') + '\n');
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+process.stdout.write('wrote bench/results.json\n');
