@@ -1,0 +1,87 @@
+import type { ChainedRecord } from '../app/auditChain.ts';
+import type { EngineState } from '../core/portfolio/engineState.ts';
+
+/** The STATE item (DESIGN section 4): engine state + the audit chain's head, versioned. */
+export interface StoredState {
+  version: number;
+  state: EngineState;
+  /** Open time of the last bar folded into `state`; null before warm-up. */
+  lastBarOpenTime: number | null;
+  /** Next audit sequence number and the hash of the last audit record. */
+  auditSeq: number;
+  auditHead: string;
+  updatedAt: number;
+}
+
+export interface BarClaim {
+  openTime: number;
+  claimedAt: number;
+  /** Invocation that claimed it (Lambda request id). */
+  by: string;
+  /** The bar's order intents, stored with the claim in one conditional write, before any is sent. */
+  intents: OrderRecord[];
+}
+
+export type OrderStatus = 'intent' | 'sent' | 'acked' | 'filled' | 'rejected' | 'canceled' | 'unknown';
+
+/** ORDER#<clientOrderId>: stored before it is sent (DESIGN section 2 step 5). */
+export interface OrderRecord {
+  clientOrderId: string;
+  symbol: string;
+  kind: 'entry' | 'exit' | 'sl' | 'tp';
+  side: 'buy' | 'sell';
+  qty: number;
+  barOpenTime: number;
+  status: OrderStatus;
+  triggerPrice?: number | undefined;
+  exchangeId?: string | undefined;
+  avgPrice?: number | undefined;
+  fee?: number | undefined;
+  filledAt?: number | undefined;
+  error?: string | undefined;
+  updatedAt: number;
+}
+
+export interface DayRecord {
+  day: string;
+  summary: Record<string, unknown>;
+}
+
+export class ConcurrencyError extends Error {
+  override readonly name = 'ConcurrencyError';
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly value: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super(`${message} (${field}=${JSON.stringify(value)})`, options);
+  }
+}
+
+/**
+ * Per-bot state with every write conditional (DESIGN section 4). Only single-item conditional
+ * writes are used (dynalite, the local peer, has no transactions), ordered so that a crash at any
+ * point loses nothing: `claim` = one conditional put of the bar claim carrying the bar's intents;
+ * `commit` = the audit records (each attribute_not_exists, written in parallel), then the state
+ * (conditional on the version read). Audit records left by a crash between the two are found by
+ * `readAudit(state.auditSeq)` and adopted by the next run: they are true records of what happened.
+ */
+export interface StateStore {
+  load(): Promise<StoredState | null>;
+  /** 'duplicate' when the bar was already claimed (EventBridge is at-least-once). */
+  claim(claim: BarClaim): Promise<'claimed' | 'duplicate'>;
+  getBar(openTime: number): Promise<BarClaim | null>;
+  /**
+   * Throws ConcurrencyError when an audit seq is taken or the stored version is not
+   * `expectedVersion` (null = no state yet); at most 99 audit records per commit.
+   */
+  commit(next: StoredState, expectedVersion: number | null, audit: readonly ChainedRecord[], days?: readonly DayRecord[]): Promise<void>;
+  getOrder(clientOrderId: string): Promise<OrderRecord | null>;
+  /** Creates the order record if absent ('exists' otherwise). */
+  putOrder(order: OrderRecord): Promise<'created' | 'exists'>;
+  updateOrder(order: OrderRecord): Promise<void>;
+  listOrders(): Promise<OrderRecord[]>;
+  readAudit(fromSeq?: number, limit?: number): Promise<ChainedRecord[]>;
+  getDay(day: string): Promise<DayRecord | null>;
+}
