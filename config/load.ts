@@ -61,7 +61,7 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
 
 /** Validate, resolve defaults, deep-freeze and hash a config object. */
 export function parseConfig(raw: unknown, source = ''): LoadedConfig {
-  const r = ConfigSchema.safeParse(raw ?? {});
+  const r = ConfigSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!r.success) {
     const problems: ConfigProblem[] = [];
     for (const issue of r.error.issues) {
@@ -69,7 +69,8 @@ export function parseConfig(raw: unknown, source = ''): LoadedConfig {
         for (const k of issue.keys) problems.push({ path: [...issue.path, k].join('.'), value: valueAt(raw, [...issue.path, k]), message: 'unknown key' });
         continue;
       }
-      const value = valueAt(raw, issue.path);
+      // Cross-field rules report the resolved value (it may be a default the user never wrote).
+      const value = 'input' in issue && issue.input !== undefined ? issue.input : valueAt(raw, issue.path);
       problems.push({ path: issue.path.join('.') || '(root)', value, message: describe(issue, value) });
     }
     throw new ConfigError(source, problems, { cause: r.error });
@@ -100,7 +101,7 @@ function withoutSecrets(v: unknown): unknown {
   return v;
 }
 
-export function configHash(config: AppConfig): string {
+export function configHash(config: unknown): string {
   return createHash('sha256').update(canonicalJson(withoutSecrets(config))).digest('hex');
 }
 
