@@ -2,10 +2,10 @@ import { InvariantError } from '../errors.ts';
 import { exitFillPrice, fillCost, takerFee } from '../fills/costs.ts';
 import { SeededDelay } from '../fills/seededDelay.ts';
 import { simulateBar, type DetailWindow } from '../fills/simBroker.ts';
-import type { Bar, BarSeries } from '../market/bar.ts';
+import { barAt, type Bar, type BarSeries } from '../market/bar.ts';
 import { timeframeMs } from '../market/timeframe.ts';
 import { newEngineState, type EngineState } from '../portfolio/engineState.ts';
-import { GATE_RULES, type GateRule, type KillSwitchMode, type TradingConfig } from '../types.ts';
+import { GATE_RULES, type GateRule, type KillSwitchMode, type MarketFilters, type TradingConfig } from '../types.ts';
 import type { AuditRecord, ClosedTrade, FillEvent, Intent, StepSink } from './events.ts';
 import { applyEvent, stepBar } from './stepBar.ts';
 import type { StepContext } from './stepContext.ts';
@@ -110,7 +110,6 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const sink = new BacktestSink(input.auditVerbose ?? false);
   const delay = new SeededDelay(cfg.latency.seed, cfg.latency.fill_delay_ms[0], cfg.latency.fill_delay_ms[1]);
   const equity = new Float64Array(len);
-  const p = cfg.strategy.params;
   const markets = cfg.symbols.map((sym) => {
     const m = cfg.markets[sym];
     if (!m) throw new InvariantError('no exchange filters for symbol', 'markets', sym);
@@ -125,9 +124,48 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const d = detail?.[k];
     dWin.push(d ? { high: d.high, low: d.low, from: 0, to: 0 } : null);
   }
+  const exposureBars = foldBars(st, series, detail, dPtr, dWin, barObjs, markets, ctx, sink, delay, equity, input.onProgress);
+  closeAtEnd(st, series, ctx, sink);
+  input.onProgress?.(len, len);
+  return {
+    trades: sink.trades,
+    equity,
+    audit: sink.audit_,
+    rejections: sink.rejections,
+    exposureBars,
+    gaps: sink.gaps,
+    bars: len,
+    finalEquity: st.capital + st.realized,
+    state: st,
+    intents: sink.intents,
+  };
+}
+
+/**
+ * The fold itself, in its own function so that its optimized code survives across runs (code
+ * that runs once at the end, in the same function, deoptimized it on every call: measured).
+ */
+function foldBars(
+  st: EngineState,
+  series: readonly BarSeries[],
+  detail: readonly (BarSeries | null)[] | undefined,
+  dPtr: Int32Array,
+  dWin: (DetailWindow | null)[],
+  barObjs: Bar[],
+  markets: MarketFilters[],
+  ctx: StepContext,
+  sink: BacktestSink,
+  delay: SeededDelay,
+  equity: Float64Array,
+  progress: ((done: number, total: number) => void) | undefined,
+): number {
   let exposureBars = 0;
+  const cfg = ctx.cfg;
+  const p = cfg.strategy.params;
+  const iv = ctx.intervalMs;
+  const n = series.length;
+  const len = series[0]!.length;
   let events: FillEvent[] = [];
-  const progress = input.onProgress;
 
   for (let i = 0; i < len; i++) {
     const openTime = series[0]!.openTime[i]!;
@@ -177,39 +215,39 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     if (progress !== undefined && (i & 8191) === 0) progress(i, len);
   }
 
-  // End of data: close what is still open at the last close moved by cost, plus the fee (spec section 4).
-  if (len > 0) {
-    const lastOpen = series[0]!.openTime[len - 1]!;
-    const jLast = Math.floor(lastOpen / iv);
-    const cost = fillCost(cfg.costs);
-    for (let k = 0; k < n; k++) {
-      const ss = st.symbols[k]!;
-      const pos = ss.position;
-      if (pos === null) continue;
-      const price = exitFillPrice(pos.side, series[k]!.close[len - 1]!, cost);
-      applyEvent(
-        st,
-        { kind: 'exit', symbol: ss.symbol, reason: 'end', qty: pos.qty, price, fee: takerFee(cfg.costs, pos.qty, price), time: lastOpen + iv },
-        lastOpen,
-        jLast,
-        ctx,
-        sink,
-      );
-    }
+  return exposureBars;
+}
+
+/** End of data: close what is still open at the last close moved by cost, plus the fee (spec section 4). */
+function closeAtEnd(st: EngineState, series: readonly BarSeries[], ctx: StepContext, sink: StepSink): void {
+  const len = series[0]!.length;
+  if (len === 0) return;
+  exitAllAtEnd(st, series.map((s) => barAt(s, len - 1)), ctx, sink);
+}
+
+/**
+ * The spec's end-of-data exit for every open position, given the last folded bar of each symbol.
+ * Shared by the backtest and the replay (whose final open position closes by the same rule).
+ */
+export function exitAllAtEnd(st: EngineState, lastBars: readonly Bar[], ctx: StepContext, sink: StepSink): void {
+  const cfg = ctx.cfg;
+  const iv = ctx.intervalMs;
+  const cost = fillCost(cfg.costs);
+  for (let k = 0; k < st.symbols.length; k++) {
+    const ss = st.symbols[k]!;
+    const pos = ss.position;
+    const last = lastBars[k]!;
+    if (pos === null) continue;
+    const price = exitFillPrice(pos.side, last.close, cost);
+    applyEvent(
+      st,
+      { kind: 'exit', symbol: ss.symbol, reason: 'end', qty: pos.qty, price, fee: takerFee(cfg.costs, pos.qty, price), time: last.openTime + iv },
+      last.openTime,
+      Math.floor(last.openTime / iv),
+      ctx,
+      sink,
+    );
   }
-  progress?.(len, len);
-  return {
-    trades: sink.trades,
-    equity,
-    audit: sink.audit_,
-    rejections: sink.rejections,
-    exposureBars,
-    gaps: sink.gaps,
-    bars: len,
-    finalEquity: st.capital + st.realized,
-    state: st,
-    intents: sink.intents,
-  };
 }
 
 const EMPTY: readonly FillEvent[] = Object.freeze([]) as readonly FillEvent[];

@@ -5,10 +5,11 @@ import { newIndicatorState } from '../indicators/indicatorState.ts';
 import { pushDonchian, updateIndicators } from '../indicators/updateIndicators.ts';
 import type { Bar } from '../market/bar.ts';
 import { DAY_MS, isFundingTime, utcDay } from '../market/timeframe.ts';
-import type { EngineState, SymbolState } from '../portfolio/engineState.ts';
+import type { EngineState, Position, SymbolState } from '../portfolio/engineState.ts';
 import { evaluateGates } from '../risk/gates.ts';
 import { regimeOf, trendingV3Signal } from '../strategy/trendingV3.ts';
-import type { ScheduledExitReason } from '../types.ts';
+import type { ExitReason, ScheduledExitReason } from '../types.ts';
+import { protectiveTriggerOf, Trigger } from '../fills/protective.ts';
 import { clientOrderId, type IntentCode } from './clientOrderId.ts';
 import { eventRank, type FillEvent, type StepSink } from './events.ts';
 import type { StepContext } from './stepContext.ts';
@@ -64,7 +65,7 @@ export function stepBar(
   }
   if (events.length > 0) {
     const ordered = events.length > 1 ? [...events].sort((a, b) => eventRank(a) - eventRank(b)) : events;
-    for (const ev of ordered) applyEvent(st, ev, openTime, j, ctx, sink);
+    for (const ev of ordered) applyEvent(st, ev, openTime, j, ctx, sink, barOf(st, bars, ev.symbol));
   }
 
   // ---- close of bar j ------------------------------------------------------------------
@@ -231,6 +232,23 @@ function findSymbol(st: EngineState, symbol: string): SymbolState {
   throw new InvariantError('event for a symbol this bot does not trade', 'symbol', symbol);
 }
 
+function barOf(st: EngineState, bars: readonly Bar[], symbol: string): Bar | null {
+  for (let i = 0; i < st.symbols.length; i++) if (st.symbols[i]!.symbol === symbol) return bars[i] ?? null;
+  return null;
+}
+
+/**
+ * A protective exit reported as plain 'sl'/'tp' (an exchange does not say "gap") is a gap exit when
+ * the spec's rule says so for this bar: the same `protectiveTriggerOf` the SimBroker uses.
+ */
+function classifyProtective(reason: ExitReason, pos: Position, bar: Bar | null, j: number): ExitReason {
+  if ((reason !== 'sl' && reason !== 'tp') || bar === null) return reason;
+  const t = protectiveTriggerOf(pos.side, pos, bar, j > pos.entryBar);
+  if (reason === 'sl' && t === Trigger.GapSl) return 'gap_sl';
+  if (reason === 'tp' && t === Trigger.GapTp) return 'gap_tp';
+  return reason;
+}
+
 /** Apply one fill event of bar j to the portfolio (spec sections 4 and 5). */
 export function applyEvent(
   st: EngineState,
@@ -239,6 +257,7 @@ export function applyEvent(
   j: number,
   ctx: StepContext,
   sink: StepSink,
+  bar: Bar | null = null,
 ): void {
   const s = findSymbol(st, ev.symbol);
   if (ev.kind === 'entry_rejected') {
@@ -278,10 +297,11 @@ export function applyEvent(
   if (Math.abs(ev.qty - pos.qty) > 1e-12 * Math.max(1, pos.qty)) {
     throw new InvariantError('exit quantity differs from the position (partial exits are not modelled)', 'qty', ev.qty);
   }
+  const reason = classifyProtective(ev.reason, pos, bar, j);
   const pnl = tradePnl(pos.side, pos.entryPrice, ev.price, pos.qty, pos.entryFee, ev.fee, pos.funding);
   st.realized += pos.side * (ev.price - pos.entryPrice) * pos.qty - ev.fee;
   st.tradeSeq++;
-  sink.audit({ type: 'fill', time: openTime, symbol: s.symbol, kind: 'exit', reason: ev.reason, qty: ev.qty, price: ev.price, fee: ev.fee, fillTime: ev.time });
+  sink.audit({ type: 'fill', time: openTime, symbol: s.symbol, kind: 'exit', reason, qty: ev.qty, price: ev.price, fee: ev.fee, fillTime: ev.time });
   sink.trade({
     symbol: s.symbol,
     signalTime: pos.signalTime,
@@ -294,10 +314,10 @@ export function applyEvent(
     fees: pos.entryFee + ev.fee,
     funding: pos.funding,
     pnl,
-    reason: ev.reason,
+    reason,
     regime: pos.regime,
   });
-  sink.audit({ type: 'trade', time: openTime, symbol: s.symbol, pnl, reason: ev.reason, entryTime: pos.entryTime, side: pos.side });
+  sink.audit({ type: 'trade', time: openTime, symbol: s.symbol, pnl, reason, entryTime: pos.entryTime, side: pos.side });
   s.position = null;
   s.scheduledExit = null;
   s.lastExitBar = j;
