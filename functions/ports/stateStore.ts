@@ -74,7 +74,7 @@ export interface StateStore {
   getBar(openTime: number): Promise<BarClaim | null>;
   /**
    * Throws ConcurrencyError when an audit seq is taken or the stored version is not
-   * `expectedVersion` (null = no state yet); at most 99 audit records per commit.
+   * `expectedVersion` (null = no state yet); at most 1000 audit records per commit.
    */
   commit(next: StoredState, expectedVersion: number | null, audit: readonly ChainedRecord[], days?: readonly DayRecord[]): Promise<void>;
   getOrder(clientOrderId: string): Promise<OrderRecord | null>;

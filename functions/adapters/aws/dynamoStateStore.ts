@@ -7,7 +7,7 @@ import { ConcurrencyError, type BarClaim, type DayRecord, type OrderRecord, type
 import { parseAuditItem, parseBarClaim, parseOrder, parseStoredState } from './stateItems.ts';
 
 /** Bounded so one commit stays one parallel round trip (a bar writes ~10-20 records). */
-export const MAX_AUDIT_PER_COMMIT = 99;
+export const MAX_AUDIT_PER_COMMIT = 1000;
 const BAR_TTL_S = 400 * 86_400;
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
@@ -75,21 +75,27 @@ export class DynamoStateStore implements StateStore {
   async commit(next: StoredState, expectedVersion: number | null, audit: readonly ChainedRecord[], days: readonly DayRecord[] = []): Promise<void> {
     if (audit.length > MAX_AUDIT_PER_COMMIT) throw new InvariantError('too many audit records for one commit', 'audit.length', audit.length);
     if (expectedVersion !== null && next.version !== expectedVersion + 1) throw new InvariantError('next version must be expected + 1', 'version', next.version);
+    // One item per commit holds its audit records (each still hash-chained on its own): one write
+    // instead of one per record. The key is the first record's seq; commits start where the state's
+    // auditSeq says, so a second writer of the same records collides on the key.
+    const block = audit.length
+      ? [
+          this.doc.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: { PK: this.pk, SK: sk.audit(audit[0]!.seq), seq: audit[0]!.seq, count: audit.length, records: JSON.stringify(audit) },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            }),
+          ),
+        ]
+      : [];
     const results = await Promise.allSettled([
-      ...audit.map((c) =>
-        this.doc.send(
-          new PutCommand({
-            TableName: this.table,
-            Item: { PK: this.pk, SK: sk.audit(c.seq), seq: c.seq, prevHash: c.prevHash, hash: c.hash, record: JSON.stringify(c.record) },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        ),
-      ),
+      ...block,
       ...days.map((d) => this.doc.send(new PutCommand({ TableName: this.table, Item: { PK: this.pk, SK: sk.day(d.day), day: d.day, summary: JSON.stringify(d.summary) } }))),
     ]);
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') continue;
-      if (i < audit.length && isConditionFailure(r.reason)) throw new ConcurrencyError('audit record already exists', 'audit.seq', audit[i]!.seq, { cause: r.reason });
+      if (i < block.length && isConditionFailure(r.reason)) throw new ConcurrencyError('audit record already exists', 'audit.seq', audit[0]!.seq, { cause: r.reason });
       throw r.reason;
     }
     const stateItem = {
@@ -154,7 +160,7 @@ export class DynamoStateStore implements StateStore {
           Limit: Math.min(1000, limit - out.length),
         }),
       );
-      for (const it of r.Items ?? []) out.push(parseAuditItem(it));
+      for (const it of r.Items ?? []) for (const c of parseAuditItem(it)) if (c.seq >= fromSeq && out.length < limit) out.push(c);
       start = r.LastEvaluatedKey;
     } while (start && out.length < limit);
     return out;

@@ -159,10 +159,15 @@ export function parseOrder(item: Record<string, unknown>): OrderRecord {
   return r.data;
 }
 
-export function parseAuditItem(item: Record<string, unknown>): ChainedRecord {
-  const r = z.object({ seq: num.int(), prevHash: z.string(), hash: z.string(), record: z.string() }).safeParse(item);
+const ChainedSchema = z.array(z.object({ seq: num.int(), prevHash: z.string(), hash: z.string(), record: z.unknown() }));
+
+/** An AUDIT item: the hash-chained records of one commit. */
+export function parseAuditItem(item: Record<string, unknown>): ChainedRecord[] {
+  const r = z.object({ seq: num.int(), count: num.int(), records: z.string() }).safeParse(item);
   if (!r.success) throw new StoredItemError('AUDIT item is malformed', String(item.SK), undefined, { cause: r.error });
-  return { seq: r.data.seq, prevHash: r.data.prevHash, hash: r.data.hash, record: JSON.parse(r.data.record) as unknown };
+  const recs = ChainedSchema.safeParse(JSON.parse(r.data.records));
+  if (!recs.success || recs.data.length !== r.data.count) throw new StoredItemError('AUDIT item records are malformed', String(item.SK), r.data.count);
+  return recs.data as ChainedRecord[];
 }
 
 export function parseBarClaim(item: Record<string, unknown>): BarClaim {

@@ -31,7 +31,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async commit(next: StoredState, expectedVersion: number | null, audit: readonly ChainedRecord[], days: readonly DayRecord[] = []): Promise<void> {
-    if (audit.length > 99) throw new InvariantError('too many audit records for one commit', 'audit.length', audit.length);
+    if (audit.length > 1000) throw new InvariantError('too many audit records for one commit', 'audit.length', audit.length);
     if (expectedVersion !== null && next.version !== expectedVersion + 1) throw new InvariantError('next version must be expected + 1', 'version', next.version);
     // Same order as DynamoDB: audit records (each only if absent), then the conditional state.
     let conflict: number | null = null;

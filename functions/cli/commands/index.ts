@@ -7,6 +7,7 @@ export const commands: Array<() => Promise<{ register: Register }>> = [
   // keep alphabetical
   () => import('./backtest.ts'),
   () => import('./invoke.ts'),
+  () => import('./replay.ts'),
   () => import('./start.ts'),
   () => import('./validate.ts'),
 ];

@@ -1,26 +1,39 @@
 import type { Command } from 'commander';
+import { join } from 'node:path';
 import { loadConfig } from '../../../config/load.ts';
-import { backtestJob } from '../../app/backtestJob.ts';
-import { loadRunData } from '../../app/loadRunData.ts';
-import { writeRunOutputs } from '../../app/writeRunOutputs.ts';
+import { localReplayJob } from '../../app/localReplayJob.ts';
+import { sliceSeries } from '../../core/market/bar.ts';
+import { DEFAULT_MARKET, defaultMarket } from '../../core/market/synthetic.ts';
 import { codeVersion } from '../codeVersion.ts';
-import { formatSummary } from '../printSummary.ts';
+import { formatReplayReport } from '../formatReplay.ts';
+import { progressBar } from '../progress.ts';
+
+const DAYS = 30;
 
 /**
- * `npm start`: the main job offline on embedded defaults. Until the local replay lands (DESIGN
- * section 8), it is a backtest of config/stages/local.yaml over the embedded synthetic market.
+ * `npm start`: the main job offline on embedded defaults (DESIGN section 8): the real bar-close
+ * handler replayed bar by bar over the embedded market against dynalite and the local exchange,
+ * then the backtest over the same bars and the parity verdict.
  */
 export function register(program: Command): void {
   program
     .command('start')
-    .description('the main job offline on embedded defaults (backtest of the local stage on the synthetic market)')
+    .description(`offline replay of the local stage over the embedded market (first ${DAYS} days), with the parity verdict`)
     .option('--out <dir>', 'where to write the run files', '.mft/runs/start')
-    .action(async (o: { out: string }) => {
+    .option('--home <dir>', 'local state (dynalite, kill switch, notifications)', '.mft')
+    .action(async (o: { out: string; home: string }) => {
       const { config, hash } = loadConfig('config/stages/local.yaml');
-      const data = await loadRunData({ config });
-      const job = backtestJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: [data.series] });
-      process.stdout.write(formatSummary(`MFT local run: backtest of ${data.config.symbols.join(',')} ${data.config.timeframe}`, job.metrics, { data: data.label, 'config hash': hash.slice(0, 16) }) + '\n');
-      const files = writeRunOutputs(o.out, { trades: job.result.trades, times: data.series.openTime, equity: job.result.equity, audit: job.audit, summary: job.summary });
-      process.stdout.write(`\nwrote ${files.join(', ')}\n`);
+      const series = sliceSeries(defaultMarket(), 0, DAYS * 288);
+      const bar = progressBar('replay');
+      const r = await localReplayJob({ cfg: config, configHash: hash, codeVersion: codeVersion(), series, home: o.home, out: o.out, onProgress: bar.update });
+      bar.stop();
+      process.stdout.write(
+        formatReplayReport(`MFT local replay: ${config.symbols.join(',')} ${config.timeframe}, ${DAYS} days`, r, {
+          data: `embedded synthetic market (seed ${DEFAULT_MARKET.seed}), first ${DAYS} days`,
+          'config hash': hash.slice(0, 16),
+        }) + '\n',
+      );
+      process.stdout.write(`\nwrote ${['trades.csv', 'summary.json', 'equity.csv', 'audit.jsonl', 'parity.json'].map((f) => join(o.out, f)).join(', ')}\n`);
+      if (!r.parity.equal) process.exitCode = 1;
     });
 }

@@ -1,0 +1,14 @@
+import { parseConfig } from '../config/load.ts';
+import { replay } from '../functions/app/replay.ts';
+import { diffTrades, formatParity } from '../functions/app/parity.ts';
+import { MemoryStateStore } from '../functions/adapters/local/memoryStateStore.ts';
+import { FileKillSwitch } from '../functions/adapters/local/fileKillSwitch.ts';
+import { syntheticMarket } from '../functions/core/market/synthetic.ts';
+import { runBacktest } from '../functions/core/engine/runBacktest.ts';
+const { config, hash } = parseConfig({});
+const series = syntheticMarket({ seed: 42, bars: 2000 });
+const t0 = performance.now();
+const r = await replay({ cfg: config, configHash: hash, codeVersion: 'x', series, store: new MemoryStateStore(), killSwitch: new FileKillSwitch('/tmp/nohalt'), notifier: { notify: async (n) => console.log('NOTIFY', n.subject) } });
+console.log('replay ms', (performance.now() - t0).toFixed(0), 'trades', r.trades.length, 'rejected', r.rejected.length);
+const bt = runBacktest({ cfg: config, series: [series] });
+console.log(formatParity(diffTrades(bt.trades, r.trades)));

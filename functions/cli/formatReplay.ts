@@ -1,0 +1,24 @@
+import type { LocalReplayReport } from '../app/localReplayJob.ts';
+import { formatParity } from '../app/parity.ts';
+import { formatSummary } from './printSummary.ts';
+
+export function formatReplayReport(title: string, r: LocalReplayReport, extra: Record<string, string>): string {
+  const l = r.latency;
+  const lines = [
+    formatSummary(title, r.metrics, {
+      ...extra,
+      invocations: `${r.replay.outcomes.length} (one per bar, real handler)`,
+      'handler wall time': `p50 ${l.wallP50.toFixed(1)} ms, p90 ${l.wallP90.toFixed(1)} ms, p99 ${l.wallP99.toFixed(1)} ms, max ${l.wallMax.toFixed(1)} ms`,
+      'replay speed': `${Math.round(l.barsPerMinute)} bars/min (${(r.elapsedMs / 1000).toFixed(1)} s)`,
+      'audit records': `${r.auditRecords} (hash-chained in DynamoDB)`,
+    }),
+    '',
+  ];
+  if (r.replay.rejected.length) {
+    lines.push('Orders definitively rejected by the exchange:');
+    for (const x of r.replay.rejected) lines.push(`  ${x.clientOrderId}: ${x.code} ${x.message}`);
+    lines.push('');
+  }
+  lines.push(formatParity(r.parity));
+  return lines.join('\n');
+}

@@ -1,0 +1,42 @@
+import type { Context } from 'aws-lambda';
+import { runBarClose, type BarCloseDeps, type BarCloseOutcome } from '../app/runBarClose.ts';
+import { parseBarCloseEvent } from './barCloseEvent.ts';
+
+export type DepsFactory = () => Promise<BarCloseDeps>;
+
+export type BarCloseResponse =
+  | { ok: true; outcome: BarCloseOutcome | { kind: 'halt_changed'; mode: string } }
+  | { ok: false; error: string; issues?: string[] };
+
+/**
+ * The bar-close Lambda: zod-parse the event (scheduled bar close, or SSM halt change), build deps
+ * once per container, call the app. Anything else is an audited rejection and never trades.
+ */
+export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, context?: Pick<Context, 'awsRequestId'>) => Promise<BarCloseResponse> {
+  let deps: Promise<BarCloseDeps> | undefined;
+  return async (event, context) => {
+    const parsed = parseBarCloseEvent(event);
+    deps ??= factory();
+    const d = await deps;
+    if (!parsed.ok) {
+      await d.notifier.notify({ severity: 'warning', subject: 'bar-close: rejected an unknown event', text: parsed.issues.join('\n') });
+      d.metrics.put('RejectedEvents', 1, 'Count');
+      return { ok: false, error: 'invalid_event', issues: parsed.issues };
+    }
+    const e = parsed.event;
+    if (e.kind === 'halt_changed') {
+      const mode = await d.killSwitch.read().catch(() => 'halt' as const);
+      d.metrics.put('HaltChanged', 1, 'Count');
+      await d.notifier.notify({ severity: mode === 'off' ? 'info' : 'critical', subject: `kill switch is now ${mode}`, text: `${e.name} changed at ${new Date(e.time).toISOString()}` });
+      return { ok: true, outcome: { kind: 'halt_changed', mode } };
+    }
+    const outcome = await runBarClose(d, { eventTime: e.time, requestId: context?.awsRequestId ?? `local-${e.time}` });
+    return { ok: true, outcome };
+  };
+}
+
+/** AWS entry point: deps from the AWS wiring (DynamoDB, SSM, Secrets Manager, Binance via ccxt). */
+export const handler = makeBarCloseHandler(async () => {
+  const { awsBarCloseDeps } = await import('../wiring/awsDeps.ts');
+  return awsBarCloseDeps();
+});
