@@ -1,11 +1,13 @@
 import type { Context } from 'aws-lambda';
+import { flattenOnHalt, type FlattenOutcome } from '../app/flattenOnHalt.ts';
+import { appendAudit } from '../app/appendAudit.ts';
 import { runBarClose, type BarCloseDeps, type BarCloseOutcome } from '../app/runBarClose.ts';
 import { parseBarCloseEvent } from './barCloseEvent.ts';
 
 export type DepsFactory = () => Promise<BarCloseDeps>;
 
 export type BarCloseResponse =
-  | { ok: true; outcome: BarCloseOutcome | { kind: 'halt_changed'; mode: string } }
+  | { ok: true; outcome: BarCloseOutcome | ({ kind: 'halt_changed' } & FlattenOutcome) }
   | { ok: false; error: string; issues?: string[] };
 
 /**
@@ -21,14 +23,13 @@ export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, cont
     if (!parsed.ok) {
       await d.notifier.notify({ severity: 'warning', subject: 'bar-close: rejected an unknown event', text: parsed.issues.join('\n') });
       d.metrics.put('RejectedEvents', 1, 'Count');
+      await appendAudit(d.store, [{ type: 'event_rejected', time: d.clock.now(), issues: parsed.issues, event: JSON.stringify(event).slice(0, 2000) }], d.clock.now());
       return { ok: false, error: 'invalid_event', issues: parsed.issues };
     }
     const e = parsed.event;
     if (e.kind === 'halt_changed') {
-      const mode = await d.killSwitch.read().catch(() => 'halt' as const);
-      d.metrics.put('HaltChanged', 1, 'Count');
-      await d.notifier.notify({ severity: mode === 'off' ? 'info' : 'critical', subject: `kill switch is now ${mode}`, text: `${e.name} changed at ${new Date(e.time).toISOString()}` });
-      return { ok: true, outcome: { kind: 'halt_changed', mode } };
+      const r = await flattenOnHalt(d, context?.awsRequestId ?? `local-${e.time}`);
+      return { ok: true, outcome: { kind: 'halt_changed', ...r } };
     }
     const outcome = await runBarClose(d, { eventTime: e.time, requestId: context?.awsRequestId ?? `local-${e.time}` });
     return { ok: true, outcome };
