@@ -5,7 +5,9 @@ export type Register = (program: Command) => void;
 
 export const commands: Array<() => Promise<{ register: Register }>> = [
   // keep alphabetical
+  () => import('./audit.ts'),
   () => import('./backtest.ts'),
+  () => import('./halt.ts'),
   () => import('./invoke.ts'),
   () => import('./replay.ts'),
   () => import('./start.ts'),
