@@ -149,12 +149,28 @@ export class DynamoStateStore implements StateStore {
   async readAudit(fromSeq = 0, limit = Number.MAX_SAFE_INTEGER): Promise<ChainedRecord[]> {
     const out: ChainedRecord[] = [];
     let start: Record<string, unknown> | undefined;
+    // Items hold one commit's records each: start at the item that contains `fromSeq`.
+    let firstKey = sk.audit(fromSeq);
+    if (fromSeq > 0) {
+      const back = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': this.pk, ':a': 'AUDIT#', ':b': sk.audit(fromSeq) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      const k = back.Items?.[0]?.SK;
+      if (typeof k === 'string') firstKey = k;
+    }
     do {
       const r = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':pk': this.pk, ':a': sk.audit(fromSeq), ':b': 'AUDIT#~' },
+          ExpressionAttributeValues: { ':pk': this.pk, ':a': firstKey, ':b': 'AUDIT#~' },
           ConsistentRead: true,
           ExclusiveStartKey: start,
           Limit: Math.min(1000, limit - out.length),
