@@ -8,6 +8,8 @@ import { fundingLookup, loadCandles, loadFunding } from '../functions/adapters/l
 import { syntheticMarket } from '../functions/core/market/synthetic.ts';
 import { parseConfig } from '../config/load.ts';
 import { engineBench, timeBest } from './engineBench.ts';
+import { replayBench } from './replayBench.ts';
+import { sliceSeries } from '../functions/core/market/bar.ts';
 
 const KLINES = '../shared/data/klines/BTCUSDT-5m-futures-2024-12-31_2026-02-19.csv.gz';
 const FUNDING = '../shared/data/funding/BTCUSDT-funding-futures-2024-12-31_2026-02-19.csv.gz';
@@ -34,6 +36,11 @@ const cols = [series.openTime, series.open, series.high, series.low, series.clos
 const bytes = cols.reduce((a, c) => a + c.byteLength, 0);
 results.memory = { bytesPerStoredBar: bytes / series.length, budget: 64, heapGrowthPerBar: e.heapBytesPerBar, heapGrowthPerTrade: e.heapBytesPerTrade };
 
+// 4. The bar-close handler: warm compute without I/O, and full bars against dynalite (one month of bars).
+const month = sliceSeries(series, 0, Math.min(series.length, 31 * 288));
+const rb = await replayBench(config, month);
+results.barClose = rb;
+
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 const lines = [
   `data: ${String(results.data)}`,
@@ -43,6 +50,11 @@ const lines = [
 ];
 if (results.load) lines.push(`load csv.gz (${series.length} bars):                          ${fmt((results.load as { csvGzMs: number }).csvGzMs, 1)} ms  (budget 150 ms)`);
 lines.push(`memory: ${fmt(bytes / series.length, 0)} bytes per stored bar (budget 64); heap growth per run ${fmt(e.heapGrowthBytes / 1024, 0)} KiB = ${fmt(e.heapBytesPerBar, 2)} B/bar = ${fmt(e.heapBytesPerTrade, 0)} B/trade`);
+lines.push(
+  `bar-close handler, warm compute without I/O: p50 ${fmt(rb.compute.p50Ms, 2)} ms, p99 ${fmt(rb.compute.p99Ms, 2)} ms (target p99 <= 50 ms)`,
+  `bar-close handler, full bar vs dynalite (claim, reconcile, decide, order, persist): p50 ${fmt(rb.dynalite.p50Ms, 1)} ms, p99 ${fmt(rb.dynalite.p99Ms, 1)} ms (target p99 <= 1500 ms)`,
+  `replay speed through the whole stack: ${Math.round(rb.dynalite.barsPerMinute)} bars/min over ${rb.dynalite.bars} bars (target >= 8928 bars/min)`,
+);
 process.stdout.write(lines.join('\n') + '\n');
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -8,8 +8,19 @@
  *   adapter rounds only what it sends (tick/step), never what it books.
  */
 
-/** Number of decimals of a step like 0.001 -> 3, 1 -> 0, 0.5 -> 1. */
+const decimalsCache = new Map<number, number>();
+
+/** Number of decimals of a step like 0.001 -> 3, 1 -> 0, 0.5 -> 1 (cached: ticks and steps are few). */
 export function decimalsOf(step: number): number {
+  let d = decimalsCache.get(step);
+  if (d === undefined) {
+    d = countDecimals(step);
+    decimalsCache.set(step, d);
+  }
+  return d;
+}
+
+function countDecimals(step: number): number {
   if (!(step > 0)) return 0;
   let d = 0;
   let x = step;
@@ -30,14 +41,27 @@ export function roundHalfAway(x: number): number {
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+
+/**
+ * k whole steps as the shortest decimal: (k * stepUnits) / 10^d, where stepUnits = step * 10^d is an
+ * integer. One correctly rounded division of two exact integers, so the result is the double nearest
+ * to the decimal k*step - exactly what Number((k*step).toFixed(d)) gives, without the string round trip
+ * (that cost microseconds per trade in the backtest fold).
+ */
+export function stepsToDecimal(k: number, step: number): number {
+  const d = decimalsOf(step);
+  const p = POW10[d]!;
+  return (k * Math.round(step * p)) / p;
+}
+
 /** Nearest tick, ties away from zero (spec section 4, levels). */
 export function roundToTick(price: number, tick: number): number {
-  const k = roundHalfAway(price / tick);
-  return snapDecimals(k * tick, decimalsOf(tick));
+  return stepsToDecimal(roundHalfAway(price / tick), tick);
 }
 
 /** Floor a quantity to the step (spec section 3, gate 7). */
 export function floorToStep(qtyRaw: number, step: number): number {
   const k = Math.floor(qtyRaw / step);
-  return k <= 0 ? 0 : snapDecimals(k * step, decimalsOf(step));
+  return k <= 0 ? 0 : stepsToDecimal(k, step);
 }
