@@ -1,4 +1,4 @@
-import { runBacktest } from '../functions/core/engine/runBacktest.ts';
+import { runBacktest, thaw } from '../functions/core/engine/runBacktest.ts';
 import { newIndicatorState } from '../functions/core/indicators/indicatorState.ts';
 import { pushDonchian, updateIndicators } from '../functions/core/indicators/updateIndicators.ts';
 import type { Bar, BarSeries } from '../functions/core/market/bar.ts';
@@ -10,7 +10,7 @@ import type { TradingConfig } from '../functions/core/types.ts';
  * (no SimBroker, gates, portfolio, funding or audit). The ratio engine/bare says what the engine costs.
  */
 export function bareLoop(series: BarSeries, cfg: TradingConfig): number {
-  const p = cfg.strategy.params;
+  const p = thaw(cfg.strategy.params); // the same plain copy the engine reads (see runBacktest)
   const s = newIndicatorState(p);
   const b: Bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   let signals = 0;

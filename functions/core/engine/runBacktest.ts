@@ -76,7 +76,9 @@ export class BacktestSink implements StepSink {
  * producing each bar's fill events (DESIGN section 1). No await, no allocation per quiet bar.
  */
 export function runBacktest(input: BacktestInput): BacktestResult {
-  const { cfg } = input;
+  // A plain copy: the resolved config is deep-frozen, and reading frozen objects in the hot loop
+  // measured ~40% slower (and mixing frozen and plain shapes makes V8's inline caches polymorphic).
+  const cfg = thaw(input.cfg);
   const series = input.series;
   const n = series.length;
   if (n !== cfg.symbols.length) throw new InvariantError('one series per configured symbol', 'series.length', n);
@@ -248,6 +250,11 @@ export function exitAllAtEnd(st: EngineState, lastBars: readonly Bar[], ctx: Ste
       sink,
     );
   }
+}
+
+/** Deep plain copy of a JSON-shaped value (config): same data, ordinary (extensible) objects. */
+export function thaw<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
 }
 
 const EMPTY: readonly FillEvent[] = Object.freeze([]) as readonly FillEvent[];
