@@ -108,14 +108,15 @@ export function configHash(config: unknown): string {
 /** Deep merge of overrides (the backtest Lambda's `config`), then re-validated. Arrays replace. */
 export function applyOverrides(base: AppConfig, overrides: Record<string, unknown> | undefined, source = 'overrides'): LoadedConfig {
   if (!overrides) return { config: base, hash: configHash(base) };
-  return parseConfig(merge(base, overrides), source);
+  return parseConfig(deepMerge(base, overrides), source);
 }
 
-function merge(a: unknown, b: unknown): unknown {
+/** Deep merge for config overrides: objects merge key by key, arrays and scalars replace. */
+export function deepMerge(a: unknown, b: unknown): unknown {
   if (b === undefined) return a;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return b;
   const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+  for (const [k, v] of Object.entries(b)) out[k] = deepMerge(out[k], v);
   return out;
 }
 

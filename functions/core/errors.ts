@@ -1,6 +1,6 @@
-/** Broken invariants throw these; expected outcomes are values (see risk/gates.ts). */
-export class InvariantError extends Error {
-  override readonly name: string = 'InvariantError';
+/** A named error that keeps `cause` and names the field and the value at fault. */
+export class FieldError extends Error {
+  override readonly name: string = 'FieldError';
   constructor(
     message: string,
     readonly field: string,
@@ -9,6 +9,11 @@ export class InvariantError extends Error {
   ) {
     super(`${message} (${field}=${JSON.stringify(value)})`, options);
   }
+}
+
+/** Broken invariants throw these; expected outcomes are values (see risk/gates.ts). */
+export class InvariantError extends FieldError {
+  override readonly name: string = 'InvariantError';
 }
 
 export class BarOrderError extends InvariantError {

@@ -1,3 +1,4 @@
+import { FieldError } from '../core/errors.ts';
 import type { ChainedRecord } from '../app/auditChain.ts';
 import type { EngineState } from '../core/portfolio/engineState.ts';
 
@@ -47,16 +48,9 @@ export interface DayRecord {
   summary: Record<string, unknown>;
 }
 
-export class ConcurrencyError extends Error {
+/** A conditional write lost: another writer changed the item first. */
+export class ConcurrencyError extends FieldError {
   override readonly name = 'ConcurrencyError';
-  constructor(
-    message: string,
-    readonly field: string,
-    readonly value: unknown,
-    options?: { cause?: unknown },
-  ) {
-    super(`${message} (${field}=${JSON.stringify(value)})`, options);
-  }
 }
 
 /**

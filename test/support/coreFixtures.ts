@@ -1,4 +1,4 @@
-import { parseConfig } from '../../config/load.ts';
+import { deepMerge, parseConfig } from '../../config/load.ts';
 import type { AppConfig } from '../../config/schema.ts';
 import { emptySeries, type BarSeries } from '../../functions/core/market/bar.ts';
 
@@ -28,16 +28,9 @@ export function testConfig(over: Record<string, unknown> = {}): AppConfig {
     strategy: { name: 'trending_v3', params: { ema_fast: 2, ema_slow: 3, atr_period: 2, adx_period: 2, adx_min: 0, breakout_bars: 2, tp_atr: 1.25, sl_atr: 0.9, min_atr_pct: 0, cooldown_bars: 3, max_hold_bars: 48 } },
     markets: { TESTUSDT: { tick: 0.01, step: 0.001, min_notional: 5 } },
   };
-  return parseConfig(merge(base, over)).config;
+  return parseConfig(deepMerge(base, over)).config;
 }
 
-function merge(a: unknown, b: unknown): unknown {
-  if (b === undefined) return a;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) || Array.isArray(b)) return b;
-  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-  return out;
-}
 
 /**
  * A steady up-move: O_t = C_{t-1}, C_t = 100 + 2t, H_t = C_t + 0.5, L_t = O_t - 0.5.

@@ -1,20 +1,13 @@
 import { z } from 'zod';
+import { FieldError } from '../../core/errors.ts';
 import type { ChainedRecord } from '../../app/auditChain.ts';
 import { reviveIndicatorState } from '../../core/indicators/indicatorState.ts';
 import type { EngineState } from '../../core/portfolio/engineState.ts';
 import type { BarClaim, OrderRecord, StoredState } from '../../ports/stateStore.ts';
 
 /** A stored item that is not what this code version writes: never guessed at, never overwritten. */
-export class StoredItemError extends Error {
+export class StoredItemError extends FieldError {
   override readonly name = 'StoredItemError';
-  constructor(
-    message: string,
-    readonly field: string,
-    readonly value: unknown,
-    options?: { cause?: unknown },
-  ) {
-    super(`${message} (${field}=${JSON.stringify(value)})`, options);
-  }
 }
 
 const num = z.number();
