@@ -18,7 +18,11 @@ export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, cont
   let deps: Promise<BarCloseDeps> | undefined;
   return async (event, context) => {
     const parsed = parseBarCloseEvent(event);
-    deps ??= factory();
+    // Built once per container; a failed build (e.g. secrets unreadable) is retried next time.
+    deps ??= factory().catch((err: unknown) => {
+      deps = undefined;
+      throw err;
+    });
     const d = await deps;
     if (!parsed.ok) {
       await d.notifier.notify({ severity: 'warning', subject: 'bar-close: rejected an unknown event', text: parsed.issues.join('\n') });
