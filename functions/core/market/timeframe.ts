@@ -58,26 +58,6 @@ export function parseHhMm(s: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-/**
- * Cron for an EventBridge rule that fires `leadMs` before every bar close
- * (DESIGN section 2: one minute before each 5m close -> `cron(4/5 * * * ? *)`).
- */
-export function wakeCron(tf: string, leadMs = MINUTE_MS): string {
-  const ms = timeframeMs(tf);
-  if (ms < HOUR_MS) {
-    const every = ms / MINUTE_MS;
-    const first = every - leadMs / MINUTE_MS;
-    if (!Number.isInteger(every) || first < 0) throw new InvariantError('cannot schedule', 'timeframe', tf);
-    return `cron(${first}/${every} * * * ? *)`;
-  }
-  if (ms < DAY_MS) {
-    const hours = ms / HOUR_MS;
-    const minute = 60 - leadMs / MINUTE_MS;
-    return `cron(${minute} ${hours - 1}/${hours} * * ? *)`;
-  }
-  return `cron(${60 - leadMs / MINUTE_MS} 23 * * ? *)`;
-}
-
 /** ISO-8601 UTC ('2025-01-31T23:55:00.000Z') without touching Date (core stays clock-free). */
 export function isoUtc(t: number): string {
   const day = utcDay(t);

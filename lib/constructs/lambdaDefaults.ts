@@ -1,0 +1,37 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * Every MFT function: Node 24 (the newest runtime; cdk-nag L1) on arm64, one minified ESM bundle
+ * (esbuild, target node22: the code also runs on Node 22 and 20) with the
+ * pinned AWS SDK inside (the runtime's own SDK version is not ours to choose), a require shim for
+ * CommonJS dependencies, and a log group with a retention.
+ */
+export function mftFunction(scope: Construct, id: string, handlerFile: string, props: Partial<NodejsFunctionProps> = {}): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
+  return new NodejsFunction(scope, id, {
+    entry: join(ROOT, 'functions', 'handlers', handlerFile),
+    projectRoot: ROOT,
+    depsLockFilePath: join(ROOT, 'package-lock.json'),
+    runtime: Runtime.NODEJS_24_X,
+    architecture: Architecture.ARM_64,
+    memorySize: 1024,
+    timeout: Duration.seconds(30),
+    logGroup,
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: false,
+      mainFields: ['module', 'main'],
+      banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    },
+    ...props,
+  });
+}

@@ -1,0 +1,149 @@
+import { App, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/load.ts';
+import { MftStage } from '../../lib/mftStage.ts';
+
+const env = { account: '111111111111', region: 'ap-northeast-1' };
+let paper: MftStage;
+let live: MftStage;
+let app: App;
+beforeAll(() => {
+  app = new App();
+  paper = new MftStage(app, 'Mft-paper', loadConfig('config/stages/paper.yaml').config, { env });
+  live = new MftStage(app, 'Mft-live', loadConfig('config/stages/live.yaml').config, { env });
+}, 120_000);
+
+const tpl = (s: Stack) => Template.fromStack(s);
+
+describe('state stack', () => {
+  it('one DynamoDB table: PK/SK, on-demand, PITR, deletion protection, retained, pinned logical id, TTL', () => {
+    const t = tpl(paper.state);
+    t.resourceCountIs('AWS::DynamoDB::Table', 1);
+    t.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        TableName: 'mft-paper',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+    expect(Object.keys(t.findResources('AWS::DynamoDB::Table'))).toEqual(['MftStateTable']);
+    expect(paper.state.terminationProtection).toBe(true);
+  });
+});
+
+describe('trading stack', () => {
+  it('bar-close function: Node 22+ on arm64, ESM bundle, reserved concurrency 1, timeout covering the early wake, DLQ on failure', () => {
+    const t = tpl(paper.trading);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'mft-paper-bar-close',
+      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      Timeout: 180,
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ MFT_STAGE: 'paper' }) },
+    });
+    t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'mft-paper-bar-close-failed', SqsManagedSseEnabled: true });
+  });
+
+  it('rules: one minute before each 5m close; SSM halt parameter change', () => {
+    const t = tpl(paper.trading);
+    t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(4/5 * * * ? *)', State: 'ENABLED' });
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ssm'], 'detail-type': ['Parameter Store Change'], detail: { name: ['/mft/paper/halt'] } },
+    });
+  });
+
+  it('kill switch: SSM String /mft/<stage>/halt, off for paper, halt for live', () => {
+    tpl(paper.trading).hasResourceProperties('AWS::SSM::Parameter', { Name: '/mft/paper/halt', Type: 'String', Value: 'off', AllowedPattern: '^(off|halt|flatten)$' });
+    tpl(live.trading).hasResourceProperties('AWS::SSM::Parameter', { Name: '/mft/live/halt', Value: 'halt' });
+  });
+
+  it('secrets mft/<stage>/binance and mft/<stage>/telegram are created empty', () => {
+    const t = tpl(paper.trading);
+    const secrets = Object.values(t.findResources('AWS::SecretsManager::Secret')).map((r) => r.Properties as Record<string, unknown>);
+    expect(secrets.map((p) => p.Name).sort()).toEqual(['mft/paper/binance', 'mft/paper/telegram']);
+    for (const p of secrets) {
+      expect(p.SecretString).toBeUndefined();
+      expect(p.GenerateSecretString).toBeUndefined();
+    }
+  });
+
+  it('least privilege: the bar-close role reaches one table, one parameter, one secret', () => {
+    const t = tpl(paper.trading);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p.Properties));
+    const barClose = policies.find((p) => p.includes('ssm:PutParameter'))!;
+    expect(barClose).toBeDefined();
+    expect(barClose).not.toContain('"Resource":"*"');
+    expect(barClose.match(/dynamodb:/g)!.length).toBeGreaterThan(3);
+    expect(barClose).toContain('ImportValue'); // the state stack's table ARN (cross-stack), one table
+    expect(barClose.match(/"Ref":"KillSwitchHalt[0-9A-F]+"/g)!.length).toBe(2); // read + write, that one parameter
+    expect((barClose.match(/secretsmanager:GetSecretValue/g) ?? []).length).toBe(1);
+    expect(barClose).toMatch(/"Ref":"Secretsbinance[0-9A-F]+"/);
+    expect(barClose).not.toContain('Secretstelegram');
+    const notifier = policies.find((p) => p.includes('secretsmanager:GetSecretValue') && !p.includes('dynamodb'))!;
+    expect(notifier).not.toContain('dynamodb');
+    expect(notifier).not.toContain('ssm:');
+  });
+
+  it('alerting: SNS topic (TLS only) -> Telegram notifier; the alarms of the issue', () => {
+    const t = tpl(paper.trading);
+    t.hasResourceProperties('AWS::SNS::Topic', { TopicName: 'mft-paper-alerts' });
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }) }));
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
+    const by = (name: string) => alarms.find((a) => a.MetricName === name)!;
+    expect(alarms).toHaveLength(7);
+    expect(by('Errors')).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(by('Heartbeat')).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 2, TreatMissingData: 'breaching', Period: 300 });
+    expect(by('BarCloseToAckMs')).toMatchObject({ Threshold: 5000, ExtendedStatistic: 'p99', ComparisonOperator: 'GreaterThanThreshold' });
+    expect(by('ReconcileMismatch')).toMatchObject({ Threshold: 1 });
+    expect(by('HaltChanged')).toMatchObject({ Threshold: 1 });
+    expect(by('DayPnl')).toMatchObject({ Threshold: -75, Statistic: 'Minimum', ComparisonOperator: 'LessThanThreshold' });
+    expect(by('ApproximateNumberOfMessagesVisible')).toMatchObject({ Threshold: 1 });
+    for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain('AlertingTopic');
+    expect(tpl(live.trading).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'DayPnl', Threshold: -15 } })).not.toEqual({});
+  });
+
+  it('backtest function and its bucket (TLS only, no public access, read-only grant); a dashboard', () => {
+    const t = tpl(paper.trading);
+    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'mft-paper-backtest', MemorySize: 2048, Timeout: 900, Architectures: ['arm64'] });
+    t.hasResourceProperties('AWS::S3::Bucket', { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    t.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'mft-paper' });
+  });
+
+  it('cdk-nag AwsSolutions: no unacknowledged finding (each acknowledgement is justified in code)', () => {
+    for (const s of [paper.state, paper.trading, live.state, live.trading]) {
+      const r = new AwsSolutionsChecks(app).validateScope(s) as { violations?: Array<{ ruleName: string }> };
+      expect((r.violations ?? []).map((v) => `${s.stackName}: ${v.ruleName}`)).toEqual([]);
+    }
+  });
+});
+
+describe('every stage synthesizes offline', () => {
+  it('one Mft-<stage> per deployable config stage, no deprecated-API warning', () => {
+    const stages = readdirSync('config/stages').filter((f) => f.endsWith('.yaml')).map((f) => loadConfig(`config/stages/${f}`).config).filter((c) => c.stage.exchange !== 'emulator');
+    expect(stages.map((c) => c.stage.name).sort()).toEqual(['live', 'paper']);
+    const a = new App();
+    const built = stages.map((c) => new MftStage(a, `Mft-${c.stage.name}`, c, { env }));
+    for (const st of built) {
+      for (const s of [st.state, st.trading]) {
+        const warnings = Annotations.fromStack(s).findWarning('*', Match.anyValue()).map((w) => JSON.stringify(w.entry.data));
+        expect(warnings.filter((w) => /deprecat/i.test(w))).toEqual([]);
+      }
+      expect(st.synth().stacks.length).toBe(2);
+    }
+  });
+});
