@@ -42,6 +42,11 @@ const { replayBench } = await import('./replayBench.ts');
 const rb = await replayBench(config, month);
 results.barClose = rb;
 
+// 5. Lambda bundles (the CDK esbuild settings): size and fresh-process init time.
+const { bundleBench } = await import('./bundleBench.ts');
+const bundles = await bundleBench();
+results.bundles = bundles;
+
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 const lines = [
   `data: ${String(results.data)}`,
@@ -56,6 +61,7 @@ lines.push(
   `bar-close handler, full bar vs dynalite (claim, reconcile, decide, order, persist): p50 ${fmt(rb.dynalite.p50Ms, 1)} ms, p99 ${fmt(rb.dynalite.p99Ms, 1)} ms (target p99 <= 1500 ms)`,
   `replay speed through the whole stack: ${Math.round(rb.dynalite.barsPerMinute)} bars/min over ${rb.dynalite.bars} bars (target >= 8928 bars/min)`,
 );
+for (const b of bundles) lines.push(`bundle ${b.fn.padEnd(18)} ${fmt(b.bytes / 1024, 0).padStart(6)} KiB minified ESM (limit ${b.limitBytes / 1024 / 1024} MiB), fresh-process init ${fmt(b.initMs, 1)} ms`);
 process.stdout.write(lines.join('\n') + '\n');
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -30,6 +30,8 @@ export function mftFunction(scope: Construct, id: string, handlerFile: string, p
       minify: true,
       sourceMap: false,
       mainFields: ['module', 'main'],
+      // NodejsFunction leaves @aws-sdk/* out by default (the runtime's copy); we ship the pinned one.
+      externalModules: [],
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
     },
     ...props,

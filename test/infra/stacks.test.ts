@@ -132,6 +132,14 @@ describe('trading stack', () => {
   });
 });
 
+describe('bundles', () => {
+  it('functions ship the pinned AWS SDK inside their bundle (not the runtime copy)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const src = readFileSync('lib/constructs/lambdaDefaults.ts', 'utf8');
+    expect(src).toMatch(/externalModules: \[\]/);
+  });
+});
+
 describe('every stage synthesizes offline', () => {
   it('one Mft-<stage> per deployable config stage, no deprecated-API warning', () => {
     const stages = readdirSync('config/stages').filter((f) => f.endsWith('.yaml')).map((f) => loadConfig(`config/stages/${f}`).config).filter((c) => c.stage.exchange !== 'emulator');
