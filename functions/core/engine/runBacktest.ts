@@ -169,19 +169,37 @@ function foldBars(
   const len = series[0]!.length;
   let events: FillEvent[] = [];
 
+  const s0 = series[0]!;
+  const ot0 = s0.openTime;
+  const op0 = s0.open;
+  const hi0 = s0.high;
+  const lo0 = s0.low;
+  const cl0 = s0.close;
+  const vo0 = s0.volume;
+  const sym0 = st.symbols[0]!;
   for (let i = 0; i < len; i++) {
-    const openTime = series[0]!.openTime[i]!;
+    const openTime = ot0[i]!;
     const j = Math.floor(openTime / iv);
     let evCount = 0;
     for (let k = 0; k < n; k++) {
-      const s = series[k]!;
       const b = barObjs[k]!;
-      b.openTime = s.openTime[i]!;
-      b.open = s.open[i]!;
-      b.high = s.high[i]!;
-      b.low = s.low[i]!;
-      b.close = s.close[i]!;
-      b.volume = s.volume[i]!;
+      if (k === 0) {
+        // Symbol 0's columns are local constants: V8 cannot hoist property loads across the step call.
+        b.openTime = ot0[i]!;
+        b.open = op0[i]!;
+        b.high = hi0[i]!;
+        b.low = lo0[i]!;
+        b.close = cl0[i]!;
+        b.volume = vo0[i]!;
+      } else {
+        const s = series[k]!;
+        b.openTime = s.openTime[i]!;
+        b.open = s.open[i]!;
+        b.high = s.high[i]!;
+        b.low = s.low[i]!;
+        b.close = s.close[i]!;
+        b.volume = s.volume[i]!;
+      }
       const ss = st.symbols[k]!;
       if (ss.position === null && ss.pending === null) continue;
       let w: DetailWindow | null = null;
@@ -208,10 +226,13 @@ function foldBars(
     }
     stepBar(st, barObjs, evCount === 0 ? EMPTY : events, ctx, sink, j);
     equity[i] = st.equity;
-    for (let k = 0; k < n; k++) {
-      if (st.symbols[k]!.position !== null) {
-        exposureBars++;
-        break;
+    if (sym0.position !== null) exposureBars++;
+    else {
+      for (let k = 1; k < n; k++) {
+        if (st.symbols[k]!.position !== null) {
+          exposureBars++;
+          break;
+        }
       }
     }
     if (progress !== undefined && (i & 8191) === 0) progress(i, len);

@@ -44,7 +44,7 @@ export function stepBar(
   const n = syms.length;
   if (bars.length !== n) throw new InvariantError('one bar per symbol expected', 'bars.length', bars.length);
   const openTime = bars[0]!.openTime;
-  if (j !== Math.floor(openTime / iv) && sink.verbose) throw new InvariantError('bar index does not match the open time', 'j', j);
+  if (sink.verbose && j !== Math.floor(openTime / iv)) throw new InvariantError('bar index does not match the open time', 'j', j);
 
   // ---- open of bar j -------------------------------------------------------------------
   for (let i = 0; i < n; i++) {
