@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   /** Max klines per request (Binance futures: 1500, unconfirmed). */
   maxKlineLimit?: number;
   faults?: Array<FaultRule | string>;
+  /** Push stream events without waiting for a request: sync the venue every `tickMs` of wall time (speed/real-time clocks). */
+  tickMs?: number;
 }
 
 export interface Emulator {
@@ -33,6 +35,8 @@ export interface Emulator {
   /** Requests served, by `METHOD path` (tests assert the endpoints ccxt really used). */
   requests: Array<{ method: string; path: string; status: number }>;
   dropWebSockets(): void;
+  /** Streams subscribed on open market sockets, and the number of open user-data sockets (tests wait on these). */
+  subscriptions(): { market: string[]; user: number };
   close(): Promise<void>;
 }
 
@@ -61,6 +65,8 @@ const MINUTE = 60_000;
  */
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const venue = opts.venue;
+  // history up to the start is past: process it before any stream listens
+  venue.sync();
   const faults = new Faults();
   if (opts.faults) faults.add(...opts.faults);
   const weightLimit = opts.weightLimit ?? 2400;
@@ -566,7 +572,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       s.used = 0;
       s.refused = 0;
     }
-    if (s.used + w > weightLimit) {
+    // over the limit, and every request until the window rolls over (not backing off after a 429)
+    if (s.refused > 0 || s.used + w > weightLimit) {
       s.refused++;
       if (s.refused > banAfter) {
         s.bannedUntil = t + banMs;
@@ -718,6 +725,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     for (const ws of socks) if (ws.readyState === ws.OPEN) ws.send(text);
   });
 
+  function subscriptions(): { market: string[]; user: number } {
+    const market = new Set<string>();
+    for (const [ws, subs] of marketSubs) if (ws.readyState === ws.OPEN) for (const x of subs) market.add(x);
+    return { market: [...market].sort(), user: [...userSocks.keys()].filter((ws) => ws.readyState === ws.OPEN).length };
+  }
+
   function dropWebSockets(): void {
     for (const ws of wss.clients) ws.terminate();
   }
@@ -765,6 +778,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     });
   });
 
+  const ticker = opts.tickMs ? setInterval(() => venue.sync(), opts.tickMs) : null;
+  ticker?.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
@@ -778,7 +793,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     faults,
     requests,
     dropWebSockets,
+    subscriptions,
     close: async () => {
+      if (ticker) clearInterval(ticker);
       dropWebSockets();
       wss.close();
       server.closeAllConnections();

@@ -10,6 +10,7 @@ import type { BarSeries } from '../../functions/core/market/bar.ts';
 import { isoUtc } from '../../functions/core/market/timeframe.ts';
 import { makeBarCloseHandler } from '../../functions/handlers/bar-close.ts';
 import { RecordingMetrics } from '../../functions/ports/metrics.ts';
+import type { Exchange } from '../../functions/ports/exchange.ts';
 import type { Notice } from '../../functions/ports/notifier.ts';
 import type { StateStore } from '../../functions/ports/stateStore.ts';
 import { mkdtempSync } from 'node:fs';
@@ -31,7 +32,7 @@ export const scheduled = (eventTime: number) => ({
 /** The bar-close handler over a series, stepped by hand (for crash, duplicate and kill-switch tests). */
 export class Harness {
   readonly clock: VirtualClock;
-  readonly exchange: SimExchange;
+  readonly exchange: Exchange;
   readonly store: StateStore;
   readonly killSwitch: FileKillSwitch;
   readonly notices: Notice[] = [];
@@ -44,10 +45,12 @@ export class Harness {
     readonly series: BarSeries,
     cfg?: AppConfig,
     store?: StateStore,
+    /** Another Exchange on the harness clock (e.g. ccxt against the emulator); default SimExchange. */
+    exchange?: (clock: VirtualClock, cfg: AppConfig) => Exchange,
   ) {
     this.cfg = cfg ?? parseConfig({}).config;
     this.clock = new VirtualClock(series.openTime[0]!);
-    this.exchange = new SimExchange([series], this.cfg.markets, this.cfg.costs, this.clock, this.cfg.capital_usd);
+    this.exchange = exchange ? exchange(this.clock, this.cfg) : new SimExchange([series], this.cfg.markets, this.cfg.costs, this.clock, this.cfg.capital_usd);
     this.store = store ?? new MemoryStateStore();
     this.killSwitch = new FileKillSwitch(join(mkdtempSync(join(tmpdir(), 'ks-')), 'halt'));
     this.handler = this.newContainer();
