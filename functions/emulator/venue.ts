@@ -263,7 +263,7 @@ export class Venue {
     const p = a.positions.get(symbol);
     if (!p || p.amt === 0) {
       // closePosition / reduceOnly conditionals of a flat position are cancelled by the system
-      for (const o of open) this.setAlgo(a, o, 'EXPIRED', bar.openTime);
+      for (const o of open) this.setAlgo(a, o, 'EXPIRED', Math.max(bar.openTime, o.createTime));
       return;
     }
     const side = p.amt > 0 ? 1 : -1;
@@ -278,7 +278,10 @@ export class Venue {
     if (trig === Trigger.None) return;
     const fired = trig === Trigger.Sl || trig === Trigger.GapSl ? sl! : tp!;
     const gap = trig === Trigger.GapSl || trig === Trigger.GapTp;
-    const t = gap ? bar.openTime : bar.openTime + 1;
+    // OHLC bars do not say when inside the bar the trigger traded: stamp it just after the bar
+    // opened, but never before the order or the position existed (a same-bar exit of an entry made
+    // at close + 1 s must not predate it; trade history is time ordered).
+    const t = gap ? bar.openTime : Math.max(bar.openTime, fired.createTime, p.updateTime) + 1;
     const price = exitFillPrice(side, triggerRefPrice(trig, lv.sl, lv.tp, bar.open), this.cost);
     const qty = fired.closePosition ? Math.abs(p.amt) : Math.min(fired.quantity, Math.abs(p.amt));
     fired.algoStatus = 'TRIGGERED';

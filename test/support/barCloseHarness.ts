@@ -47,9 +47,11 @@ export class Harness {
     store?: StateStore,
     /** Another Exchange on the harness clock (e.g. ccxt against the emulator); default SimExchange. */
     exchange?: (clock: VirtualClock, cfg: AppConfig) => Exchange,
+    /** The clock an external exchange (emulator) already runs on; default a new one at the first bar. */
+    clock?: VirtualClock,
   ) {
     this.cfg = cfg ?? parseConfig({}).config;
-    this.clock = new VirtualClock(series.openTime[0]!);
+    this.clock = clock ?? new VirtualClock(series.openTime[0]!);
     this.exchange = exchange ? exchange(this.clock, this.cfg) : new SimExchange([series], this.cfg.markets, this.cfg.costs, this.clock, this.cfg.capital_usd);
     this.store = store ?? new MemoryStateStore();
     this.killSwitch = new FileKillSwitch(join(mkdtempSync(join(tmpdir(), 'ks-')), 'halt'));

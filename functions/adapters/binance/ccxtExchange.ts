@@ -33,6 +33,9 @@ export interface CcxtExchangeOptions {
 
 /** Largest page ccxt sends for klines (spec section 4.2: limit capped at 1000). */
 const KLINE_PAGE = 1000;
+const WEEK_MS = 7 * 24 * 3_600_000;
+/** Binance keeps userTrades for about six months; older `since` values are clamped (nothing is there). */
+const TRADE_HISTORY_MS = 180 * 24 * 3_600_000;
 
 /**
  * The Exchange port over an unmodified ccxt `binanceusdm` (DESIGN section 5): the same instance
@@ -239,12 +242,19 @@ export class CcxtExchange implements Exchange {
   async fills(symbol: string, since: number): Promise<ExchangeFill[]> {
     const u = await this.unified(symbol);
     const trades: Array<ReturnType<typeof TradeSchema.parse>> = [];
-    let cursor = since;
-    for (;;) {
-      const page = await this.call('fetchMyTrades', false, () => this.ccxt.fetchMyTrades(u, cursor, 1000));
-      for (const t of page) trades.push(parseReply(TradeSchema, 'userTrades', t.info));
-      if (page.length < 1000) break;
-      cursor = trades[trades.length - 1]!.time + 1;
+    // Binance's userTrades: startTime..endTime at most 7 days, history kept ~6 months (spec
+    // binance-usdm-api, userTrades). Walk 7-day windows from `since` to now, each paged by 1000.
+    const now = this.opts.clock.now();
+    for (let from = Math.max(since, now - TRADE_HISTORY_MS); from <= now; from += WEEK_MS) {
+      // not capped at our `now`: the server's clock may run ahead of ours by the measured offset
+      const to = from + WEEK_MS - 1;
+      let cursor = from;
+      for (;;) {
+        const page = await this.call('fetchMyTrades', false, () => this.ccxt.fetchMyTrades(u, cursor, 1000, { until: to }));
+        for (const t of page) trades.push(parseReply(TradeSchema, 'userTrades', t.info));
+        if (page.length < 1000) break;
+        cursor = trades[trades.length - 1]!.time + 1;
+      }
     }
     if (trades.length === 0) return [];
     const unknownIds = trades.filter((t) => !this.orderClientIds.has(t.orderId));
