@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROTOBUF_STUB } from '../lib/constructs/lambdaDefaults.ts';
 
 /** The same esbuild settings as lib/constructs/lambdaDefaults.ts (CDK's NodejsFunction bundling). */
 async function bundle(entry: string, outfile: string): Promise<number> {
@@ -15,6 +16,7 @@ async function bundle(entry: string, outfile: string): Promise<number> {
     target: 'node22',
     minify: true,
     mainFields: ['module', 'main'],
+    alias: { protobufjs: PROTOBUF_STUB },
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'silent',
   });

@@ -16,6 +16,7 @@ export class MftStage extends Stage {
       stage,
       timeframe: cfg.timeframe,
       maxDailyLossUsd: cfg.risk.max_daily_loss_usd,
+      config: cfg,
       table: this.state.table,
       initialHalt: cfg.stage.exchange === 'live' ? 'halt' : 'off',
       description: `MFT ${stage}: bar-close trader, kill switch, alerting`,

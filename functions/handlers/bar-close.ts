@@ -28,15 +28,20 @@ export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, cont
       await d.notifier.notify({ severity: 'warning', subject: 'bar-close: rejected an unknown event', text: parsed.issues.join('\n') });
       d.metrics.put('RejectedEvents', 1, 'Count');
       await appendAudit(d.store, [{ type: 'event_rejected', time: d.clock.now(), issues: parsed.issues, event: JSON.stringify(event).slice(0, 2000) }], d.clock.now());
+      d.metrics.flush?.();
       return { ok: false, error: 'invalid_event', issues: parsed.issues };
     }
     const e = parsed.event;
-    if (e.kind === 'halt_changed') {
-      const r = await flattenOnHalt(d, context?.awsRequestId ?? `local-${e.time}`);
-      return { ok: true, outcome: { kind: 'halt_changed', ...r } };
+    try {
+      if (e.kind === 'halt_changed') {
+        const r = await flattenOnHalt(d, context?.awsRequestId ?? `local-${e.time}`);
+        return { ok: true, outcome: { kind: 'halt_changed', ...r } };
+      }
+      const outcome = await runBarClose(d, { eventTime: e.time, requestId: context?.awsRequestId ?? `local-${e.time}` });
+      return { ok: true, outcome };
+    } finally {
+      d.metrics.flush?.();
     }
-    const outcome = await runBarClose(d, { eventTime: e.time, requestId: context?.awsRequestId ?? `local-${e.time}` });
-    return { ok: true, outcome };
   };
 }
 

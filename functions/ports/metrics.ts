@@ -3,6 +3,8 @@ export type MetricUnit = 'Milliseconds' | 'Count' | 'None';
 /** CloudWatch EMF on AWS (Powertools Metrics); a recorder locally. */
 export interface MetricsSink {
   put(name: string, value: number, unit: MetricUnit, dimensions?: Record<string, string>): void;
+  /** Write out what was buffered (EMF); called by the handler at the end of every invocation. */
+  flush?(): void;
 }
 
 export class RecordingMetrics implements MetricsSink {

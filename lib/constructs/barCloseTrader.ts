@@ -5,11 +5,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
 import { wakeCron } from '../../config/schedule.ts';
+import type { AppConfig } from '../../config/schema.ts';
 import { mftFunction } from './lambdaDefaults.ts';
 
 export interface BarCloseTraderProps {
@@ -18,6 +20,9 @@ export interface BarCloseTraderProps {
   table: Table;
   halt: StringParameter;
   binance: ISecret;
+  /** Notices the function sends itself (start-up refusal, reconcile mismatch, halts). */
+  alerts: ITopic;
+  config: AppConfig;
 }
 
 /**
@@ -39,12 +44,21 @@ export class BarCloseTrader extends Construct {
       reservedConcurrentExecutions: 1,
       onFailure: new SqsDestination(this.dlq),
       retryAttempts: 2,
-      environment: { MFT_STAGE: p.stage, MFT_TABLE: p.table.tableName, MFT_HALT_PARAMETER: `/mft/${p.stage}/halt`, POWERTOOLS_METRICS_NAMESPACE: 'MFT' },
+      environment: {
+        MFT_STAGE: p.stage,
+        MFT_TABLE: p.table.tableName,
+        MFT_HALT_PARAMETER: `/mft/${p.stage}/halt`,
+        MFT_ALERT_TOPIC_ARN: p.alerts.topicArn,
+        // the stage file as validated at synth; the function validates it again (functions/wiring/awsDeps.ts)
+        MFT_CONFIG: JSON.stringify(p.config),
+        POWERTOOLS_METRICS_NAMESPACE: 'MFT',
+      },
     });
     p.table.grantReadWriteData(this.fn);
     p.halt.grantRead(this.fn);
     p.halt.grantWrite(this.fn); // a reconcile mismatch sets `halt`
     p.binance.grantRead(this.fn);
+    p.alerts.grantPublish(this.fn);
     this.schedule = new Rule(this, 'EveryBarClose', { schedule: Schedule.expression(wakeCron(p.timeframe)), description: `one minute before each ${p.timeframe} bar close` });
     this.schedule.addTarget(new LambdaFunction(this.fn, { retryAttempts: 2 }));
     new Rule(this, 'HaltChanged', {

@@ -6,6 +6,8 @@ import type { Construct } from 'constructs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+/** See functions/adapters/binance/protobufStub/minimal.js; relative to ROOT, where esbuild runs. */
+export const PROTOBUF_STUB = './functions/adapters/binance/protobufStub';
 
 /**
  * Every MFT function: Node 24 (the newest runtime; cdk-nag L1) on arm64, one minified ESM bundle
@@ -33,6 +35,8 @@ export function mftFunction(scope: Construct, id: string, handlerFile: string, p
       // NodejsFunction leaves @aws-sdk/* out by default (the runtime's copy); we ship the pinned one.
       externalModules: [],
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+      // ccxt reaches dydx code (never run by binanceusdm) that imports the uninstalled protobufjs
+      esbuildArgs: { '--alias:protobufjs': PROTOBUF_STUB },
     },
     ...props,
   });

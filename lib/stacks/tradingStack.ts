@@ -1,6 +1,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { ComparisonOperator, Dashboard, GraphWidget, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { AppConfig } from '../../config/schema.ts';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
 import { Alerting } from '../constructs/alerting.ts';
@@ -13,6 +14,8 @@ export interface TradingStackProps extends StackProps {
   stage: string;
   timeframe: string;
   maxDailyLossUsd: number;
+  /** The validated stage config: the bar-close function gets it as MFT_CONFIG. */
+  config: AppConfig;
   table: Table;
   /** Initial kill switch value: live starts `halt`. */
   initialHalt: 'off' | 'halt';
@@ -29,7 +32,7 @@ export class TradingStack extends Stack {
     const ks = new KillSwitch(this, 'KillSwitch', { stage: p.stage, initial: p.initialHalt });
     const secrets = new StageSecrets(this, 'Secrets', { stage: p.stage });
     this.alerting = new Alerting(this, 'Alerting', { stage: p.stage, telegram: secrets.telegram });
-    this.trader = new BarCloseTrader(this, 'BarClose', { stage: p.stage, timeframe: p.timeframe, table: p.table, halt: ks.parameter, binance: secrets.binance });
+    this.trader = new BarCloseTrader(this, 'BarClose', { stage: p.stage, timeframe: p.timeframe, table: p.table, halt: ks.parameter, binance: secrets.binance, alerts: this.alerting.topic, config: p.config });
     const backtest = new BacktestFunction(this, 'Backtest', { stage: p.stage });
 
     const m = (name: string, stat = 'Sum', dims: Record<string, string> = { stage: p.stage }) => new Metric({ namespace: 'MFT', metricName: name, dimensionsMap: { service: `mft-${p.stage}`, ...dims }, statistic: stat, period: Duration.minutes(5) });

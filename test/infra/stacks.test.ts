@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/load.ts';
+import { loadConfig, parseConfig } from '../../config/load.ts';
 import { MftStage } from '../../lib/mftStage.ts';
 
 const env = { account: '111111111111', region: 'ap-northeast-1' };
@@ -56,6 +56,22 @@ describe('trading stack', () => {
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
     t.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'mft-paper-bar-close-failed', SqsManagedSseEnabled: true });
+  });
+
+  it('bar-close function: the stage config it trades with (MFT_CONFIG, re-validated by the function) and the alert topic it may publish to', () => {
+    const t = tpl(paper.trading);
+    const fn = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'mft-paper-bar-close' } }))[0]!;
+    const vars = (fn.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    const cfg = loadConfig('config/stages/paper.yaml').config;
+    expect(JSON.parse(vars['MFT_CONFIG'] as string)).toEqual(JSON.parse(JSON.stringify(cfg)));
+    expect(parseConfig(JSON.parse(vars['MFT_CONFIG'] as string)).hash).toBe(loadConfig('config/stages/paper.yaml').hash);
+    expect(vars['MFT_ALERT_TOPIC_ARN']).toEqual({ Ref: expect.stringMatching(/^AlertingTopic/) });
+    // Lambda environment variables are limited to 4 KB in total
+    expect(JSON.stringify(vars).length).toBeLessThan(4096);
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('AlertingTopic') } })]) },
+      Roles: [{ Ref: Match.stringLikeRegexp('BarCloseFnServiceRole') }],
+    });
   });
 
   it('rules: one minute before each 5m close; SSM halt parameter change', () => {

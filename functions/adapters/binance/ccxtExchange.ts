@@ -91,6 +91,52 @@ export class CcxtExchange implements Exchange {
     return m.symbol;
   }
 
+  /** GET /fapi/v1/positionSide/dual: the bot trades one-way (BOTH) positions only. */
+  async hedgeMode(): Promise<boolean> {
+    await this.loadMarkets();
+    const u = await this.unified(this.firstSymbol());
+    const r = await this.call('fetchPositionMode', false, () => this.ccxt.fetchPositionMode(u));
+    return r.hedged === true;
+  }
+
+  /** GET /fapi/v1/multiAssetsMargin: P&L, margin and the daily-loss gate assume USDT-only margin. */
+  async multiAssetsMargin(): Promise<boolean> {
+    const r = await this.call('multiAssetsMargin', false, () => (this.ccxt as unknown as { fapiPrivateGetMultiAssetsMargin: () => Promise<Raw> }).fapiPrivateGetMultiAssetsMargin());
+    const v = r['multiAssetsMargin'];
+    if (typeof v !== 'boolean') throw new Error(`binance: multiAssetsMargin reply has no boolean multiAssetsMargin: ${JSON.stringify(r)}`);
+    return v;
+  }
+
+  /** POST /fapi/v1/leverage; returns the leverage Binance reports as set. */
+  async setLeverage(symbol: string, leverage: number): Promise<number> {
+    const u = await this.unified(symbol);
+    const r = (await this.call('setLeverage', false, () => this.ccxt.setLeverage(leverage, u))) as Raw;
+    return Number(r['leverage']);
+  }
+
+  /** POST /fapi/v1/marginType; -4046 "No need to change margin type" means it already is. */
+  async setMarginType(symbol: string, type: 'CROSSED' | 'ISOLATED'): Promise<'changed' | 'unchanged'> {
+    const u = await this.unified(symbol);
+    try {
+      await this.call('setMarginMode', false, () => this.ccxt.setMarginMode(type === 'CROSSED' ? 'cross' : 'isolated', u));
+      return 'changed';
+    } catch (e) {
+      if ((e as { classified?: ClassifiedError }).classified?.code === -4046) return 'unchanged';
+      throw e;
+    }
+  }
+
+  /** From now on sign with the server's time (ccxt keeps the offset in options.timeDifference). */
+  async syncTime(): Promise<void> {
+    await this.call('loadTimeDifference', false, () => this.ccxt.loadTimeDifference());
+  }
+
+  private firstSymbol(): string {
+    const ids = Object.keys((this.ccxt.markets_by_id ?? {}) as Record<string, unknown>);
+    if (ids.length === 0) throw new Error('binance: exchangeInfo has no symbols');
+    return ids.includes('BTCUSDT') ? 'BTCUSDT' : ids[0]!;
+  }
+
   async serverTime(): Promise<number> {
     return this.call('fetchTime', false, () => this.ccxt.fetchTime()) as Promise<number>;
   }
