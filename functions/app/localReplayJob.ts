@@ -24,6 +24,9 @@ export interface LocalReplayInput {
   home: string;
   out?: string | undefined;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  exchange?: 'emulator' | 'sim' | undefined;
+  faults?: string | undefined;
+  seed?: number | undefined;
 }
 
 export interface LocalReplayReport {
@@ -56,7 +59,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
     await createStateTable(db.client, `mft-${i.cfg.stage.name}`);
     const store = new DynamoStateStore(db.client, `mft-${i.cfg.stage.name}`, `${i.cfg.stage.name}-${i.cfg.strategy.name}`);
     const notifier = new LocalNotifier(join(i.home, 'notifications.jsonl'));
-    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, store, killSwitch: new FileKillSwitch(join(i.home, 'halt')), notifier, onProgress: i.onProgress });
+    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, store, killSwitch: new FileKillSwitch(join(i.home, 'halt')), notifier, onProgress: i.onProgress, exchange: i.exchange, faults: i.faults, seed: i.seed });
     const elapsedMs = performance.now() - t0;
     const bt = backtestJob({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: [i.series] });
     const parity = diffTrades(bt.result.trades, r.trades);
@@ -90,7 +93,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         times: i.series.openTime,
         equity: bt.result.equity,
         audit: audit.map((c) => c.record as never),
-        summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: i.series.length, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency },
+        summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: i.series.length, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
       });
       // The stored chain itself (seq, prevHash, hash) replaces the re-chained export.
       writeFileSync(join(i.out, 'audit.jsonl'), audit.map((c) => JSON.stringify(c)).join('\n') + '\n');

@@ -1,5 +1,12 @@
 import type { AppConfig } from '../../config/schema.ts';
+import { CcxtExchange } from '../adapters/binance/ccxtExchange.ts';
+import { createBinanceClient } from '../adapters/binance/createBinanceClient.ts';
+import { StartupRefusedError, startupChecks } from '../adapters/binance/startupChecks.ts';
 import { SimExchange } from '../adapters/local/simExchange.ts';
+import { createVenue } from '../emulator/createVenue.ts';
+import { parseFaults } from '../emulator/faults.ts';
+import { startEmulator } from '../emulator/server.ts';
+import type { Exchange } from '../ports/exchange.ts';
 import { VirtualClock } from '../adapters/local/clocks.ts';
 import type { ClosedTrade, StepSink } from '../core/engine/events.ts';
 import { exitAllAtEnd } from '../core/engine/runBacktest.ts';
@@ -21,6 +28,25 @@ export interface ReplayOptions {
   killSwitch: KillSwitch;
   notifier: Notifier;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * `emulator` (default, DESIGN section 8): our Binance USD-M emulator over HTTP, driven by unmodified
+   * ccxt through the production adapter, start-up checks included. `sim`: the same Venue in process,
+   * no HTTP (faster; what the crash tests use).
+   */
+  exchange?: 'emulator' | 'sim' | undefined;
+  /** Emulator fault spec (functions/emulator/faults.ts), e.g. `timeout@POST:/fapi/v1/order%0.05`. */
+  faults?: string | undefined;
+  seed?: number | undefined;
+}
+
+export interface ReplayExchangeStats {
+  kind: 'emulator' | 'sim';
+  /** HTTP requests the bot made (emulator only), by status. */
+  requests: number;
+  byStatus: Record<string, number>;
+  /** Requests by `METHOD /path` (what each bar costs in API calls). */
+  byPath: Record<string, number>;
+  faults: string;
 }
 
 export interface ReplayResult {
@@ -30,6 +56,34 @@ export interface ReplayResult {
   wallMs: number[];
   metrics: RecordingMetrics;
   rejected: BarCloseOutcome['rejected'];
+  exchange: ReplayExchangeStats;
+}
+
+const KEY = 'mft-local-key';
+const SECRET = 'mft-local-secret';
+
+/** The exchange of a replay, on the replay's clock. */
+async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ exchange: Exchange; stats: () => ReplayExchangeStats; close: () => Promise<void> }> {
+  const s = o.series;
+  if ((o.exchange ?? 'emulator') === 'sim') {
+    if (o.faults) throw new Error('replay: --faults needs the emulator exchange');
+    const exchange = new SimExchange([s], o.cfg.markets, o.cfg.costs, clock, o.cfg.capital_usd);
+    return { exchange, stats: () => ({ kind: 'sim', requests: 0, byStatus: {}, byPath: {}, faults: '' }), close: async () => undefined };
+  }
+  const venue = createVenue({ series: [s], markets: o.cfg.markets, costs: o.cfg.costs, clock, accounts: [{ key: KEY, secret: SECRET, balance: o.cfg.capital_usd }] });
+  const emu = await startEmulator({ venue, faults: o.faults ? parseFaults(o.faults) : [], seed: o.seed ?? 1 });
+  const ccxt = createBinanceClient({ mode: 'emulator', apiKey: KEY, secret: SECRET, emulator: emu, timeoutMs: 5_000 });
+  const exchange = new CcxtExchange(ccxt, { clock, backoffMs: 50 });
+  const stats = (): ReplayExchangeStats => {
+    const byStatus: Record<string, number> = {};
+    const byPath: Record<string, number> = {};
+    for (const r of emu.requests) {
+      byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
+      byPath[`${r.method} ${r.path}`] = (byPath[`${r.method} ${r.path}`] ?? 0) + 1;
+    }
+    return { kind: 'emulator', requests: emu.requests.length, byStatus, byPath, faults: o.faults ?? '' };
+  };
+  return { exchange, stats, close: () => emu.close() };
 }
 
 /**
@@ -38,10 +92,23 @@ export interface ReplayResult {
  * the local StateStore and an exchange that matches with core/fills.
  */
 export async function replay(o: ReplayOptions): Promise<ReplayResult> {
+  const clock = new VirtualClock(o.series.openTime[0]!);
+  const ex = await openExchange(o, clock);
+  try {
+    return await run(o, clock, ex.exchange, ex.stats);
+  } finally {
+    await ex.close();
+  }
+}
+
+async function run(o: ReplayOptions, clock: VirtualClock, exchange: Exchange, stats: () => ReplayExchangeStats): Promise<ReplayResult> {
   const s = o.series;
   const iv = s.intervalMs;
-  const clock = new VirtualClock(s.openTime[0]!);
-  const exchange = new SimExchange([s], o.cfg.markets, o.cfg.costs, clock, o.cfg.capital_usd);
+  if (exchange instanceof CcxtExchange) {
+    // what the Lambda does before its first trade (functions/wiring/awsDeps.ts)
+    const checks = await startupChecks(exchange, o.cfg, clock);
+    if (checks.kind === 'refused') throw new StartupRefusedError(o.cfg.stage.name, checks.problems);
+  }
   const metrics = new RecordingMetrics();
   const handler = makeBarCloseHandler(async () => ({
     cfg: o.cfg,
@@ -83,5 +150,5 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
     exitAllAtEnd(stored.state, [barAt(s, s.length - 1)], ctx, sink);
   }
   o.onProgress?.(s.length, s.length);
-  return { trades, outcomes, wallMs, metrics, rejected };
+  return { trades, outcomes, wallMs, metrics, rejected, exchange: stats() };
 }

@@ -242,11 +242,11 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     if (it.kind === 'exit') {
       const pos = state.symbols.find((s) => s.symbol === it.symbol)!.position!;
       for (const code of ['sl', 'tp'] as const) await d.exchange.cancel(it.symbol, clientOrderId(stage, it.symbol, pos.signalTime, code));
-      const r = await placeOnce(d, it.clientOrderId, it.symbol, () => d.exchange.placeMarket(it.symbol, it.side === 1 ? 'sell' : 'buy', it.qty, it.clientOrderId, true), audit, barOpen);
+      const r = await placeOnce(d, it.clientOrderId, it.symbol, () => d.exchange.placeMarket(it.symbol, it.side === 1 ? 'sell' : 'buy', it.qty, it.clientOrderId, true), audit, barOpen, claim === 'claimed');
       if (r.kind === 'ok') lastAck = d.clock.now();
       else if (r.kind === 'rejected') outcome.rejected.push({ clientOrderId: it.clientOrderId, code: r.code, message: r.message });
     } else {
-      const r = await placeOnce(d, it.clientOrderId, it.symbol, () => d.exchange.placeMarket(it.symbol, it.side === 1 ? 'buy' : 'sell', it.qty, it.clientOrderId, false), audit, barOpen);
+      const r = await placeOnce(d, it.clientOrderId, it.symbol, () => d.exchange.placeMarket(it.symbol, it.side === 1 ? 'buy' : 'sell', it.qty, it.clientOrderId, false), audit, barOpen, claim === 'claimed');
       if (r.kind === 'rejected') {
         outcome.rejected.push({ clientOrderId: it.clientOrderId, code: r.code, message: r.message });
         continue;
@@ -258,18 +258,23 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
       const closeSide = it.side === 1 ? 'sell' : 'buy';
       for (const [kind, price] of [['sl', lv.sl], ['tp', lv.tp]] as const) {
         const id = clientOrderId(stage, it.symbol, it.signalTime, kind);
-        const pr = await placeOnce(d, id, it.symbol, () => d.exchange.placeProtective(it.symbol, closeSide, kind, price, id), audit, barOpen);
+        const pr = await placeOnce(d, id, it.symbol, () => d.exchange.placeProtective(it.symbol, closeSide, kind, price, id), audit, barOpen, claim === 'claimed');
         if (pr.kind === 'rejected') outcome.rejected.push({ clientOrderId: id, code: pr.code, message: pr.message });
       }
     }
   }
   // Protective orders left over by a position that closed (the sibling of a triggered SL/TP).
   // A pending entry is a position that just opened: its fresh SL/TP stay.
+  // Asked when a position closed in this invocation, and once per container (a crash may have left
+  // some): not on every flat bar, which would be two requests per bar for nothing.
+  const firstInContainer = !swept.has(d);
   for (const s of state.symbols) {
     if (s.position !== null || s.pending !== null) continue;
+    if (!firstInContainer && !outcome.trades.some((t) => t.symbol === s.symbol) && !intents.some((i) => i.symbol === s.symbol)) continue;
     const open = await d.exchange.openOrders(s.symbol);
     for (const o of open) if (o.closePosition) await d.exchange.cancel(s.symbol, o.clientOrderId);
   }
+  swept.add(d);
   if (lastAck !== null) {
     outcome.ackMs = lastAck - closeTime;
     d.metrics.put('BarCloseToAckMs', outcome.ackMs, 'Milliseconds');
@@ -320,11 +325,19 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
  * Send once; an unknown outcome (timeout, -1007) is resolved by looking the order up by its
  * clientOrderId before any retry (DESIGN section 5), so an accepted order is never sent twice.
  */
-async function placeOnce(d: BarCloseDeps, id: string, symbol: string, send: () => Promise<PlaceResult>, audit: AuditRecord[], barOpen: number): Promise<PlaceResult> {
-  const existing = await d.exchange.findOrder(symbol, id);
-  if (existing) {
-    audit.push({ type: 'order_found', time: barOpen, clientOrderId: id, status: existing.status });
-    return { kind: 'ok', order: existing };
+/** Containers (deps objects) whose first invocation has swept leftover protective orders. */
+const swept = new WeakSet<BarCloseDeps>();
+
+async function placeOnce(d: BarCloseDeps, id: string, symbol: string, send: () => Promise<PlaceResult>, audit: AuditRecord[], barOpen: number, fresh: boolean): Promise<PlaceResult> {
+  // A bar this invocation claimed first has never had an order sent (ids embed the signal bar), so
+  // the lookup is only needed when resuming a claim an earlier, crashed run made. Skipping it saves
+  // a round trip on the bar close -> ack path.
+  if (!fresh) {
+    const existing = await d.exchange.findOrder(symbol, id);
+    if (existing) {
+      audit.push({ type: 'order_found', time: barOpen, clientOrderId: id, status: existing.status });
+      return { kind: 'ok', order: existing };
+    }
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     audit.push({ type: 'order_request', time: barOpen, clientOrderId: id, attempt });

@@ -10,6 +10,10 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
       invocations: `${r.replay.outcomes.length} (one per bar, real handler)`,
       'handler wall time': `p50 ${l.wallP50.toFixed(1)} ms, p90 ${l.wallP90.toFixed(1)} ms, p99 ${l.wallP99.toFixed(1)} ms, max ${l.wallMax.toFixed(1)} ms`,
       'replay speed': `${Math.round(l.barsPerMinute)} bars/min (${(r.elapsedMs / 1000).toFixed(1)} s)`,
+      exchange:
+        r.replay.exchange.kind === 'emulator'
+          ? `Binance USD-M emulator via ccxt: ${r.replay.exchange.requests} HTTP requests (${Object.entries(r.replay.exchange.byStatus).map(([k, v]) => `${k === '0' ? 'no reply' : k}: ${v}`).join(', ')})${r.replay.exchange.faults ? `, faults ${r.replay.exchange.faults}` : ''}`
+          : 'in-process simulated exchange',
       'audit records': `${r.auditRecords} (hash-chained in DynamoDB)`,
     }),
     '',

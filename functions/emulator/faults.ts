@@ -2,7 +2,7 @@
  * Fault injection for the emulator (issue: scriptable per test and from the CLI). A spec is a list of
  * rules separated by ',' or ';':
  *
- *   action[=value][@endpoint][#nth][xcount]
+ *   action[=value][@endpoint][#nth][xcount][%probability]
  *
  * actions
  *   latency=<ms>        delay the reply (all matching requests unless #nth given)
@@ -19,7 +19,8 @@
  *                       when given alone via the control endpoint)
  * endpoint: `METHOD:/path` or a path suffix (`@order`, `@POST:/fapi/v1/algoOrder`); none = every request.
  * #nth: fire on the nth matching request (1-based); xcount: that many times (default 1 when #nth is
- * given, else unlimited).
+ * given, else unlimited). %p: each matching request fires with probability p (0..1), drawn from
+ * the emulator's seeded generator (`--seed`), so a faulty run is reproducible.
  */
 export type FaultAction = 'latency' | 'timeout' | 'status' | 'reject' | 'ratelimit' | 'ban' | 'skew' | 'klinedelay' | 'klinemissing' | 'wsdrop';
 
@@ -29,6 +30,7 @@ export interface FaultRule {
   endpoint?: string;
   nth?: number;
   times?: number;
+  probability?: number;
 }
 
 interface ActiveRule extends FaultRule {
@@ -47,6 +49,12 @@ export function parseFaults(spec: string): FaultRule[] {
   const out: FaultRule[] = [];
   for (const raw of spec.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
     let rest = raw;
+    let probability: number | undefined;
+    const pm = /%(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(rest);
+    if (pm) {
+      probability = Number(pm[1]);
+      rest = rest.slice(0, pm.index);
+    } else if (rest.includes('%')) throw new FaultSpecError(`fault '${raw}': probability must be %<0..1>, e.g. %0.05`);
     let times: number | undefined;
     let nth: number | undefined;
     const xm = /x(\d+)$/.exec(rest);
@@ -63,7 +71,7 @@ export function parseFaults(spec: string): FaultRule[] {
     const head = at >= 0 ? rest.slice(0, at) : rest;
     const endpoint = at >= 0 ? rest.slice(at + 1) : undefined;
     const m = /^([a-z]+)(?:=(-?\d+(?:\.\d+)?))?$/.exec(head);
-    if (!m || endpoint === '') throw new FaultSpecError(`fault '${raw}': expected action[=value][@endpoint][#nth][xcount]`);
+    if (!m || endpoint === '') throw new FaultSpecError(`fault '${raw}': expected action[=value][@endpoint][#nth][xcount][%probability]`);
     const action = m[1] as FaultAction;
     if (!ACTIONS.includes(action)) throw new FaultSpecError(`fault '${raw}': unknown action '${m[1]}' (one of ${ACTIONS.join(', ')})`);
     if (NEEDS_VALUE.has(action) && m[2] === undefined) throw new FaultSpecError(`fault '${raw}': '${action}' needs =<number>`);
@@ -72,6 +80,7 @@ export function parseFaults(spec: string): FaultRule[] {
     if (endpoint) rule.endpoint = endpoint;
     if (nth !== undefined) rule.nth = nth;
     if (times !== undefined) rule.times = times;
+    if (probability !== undefined) rule.probability = probability;
     out.push(rule);
   }
   return out;
@@ -80,6 +89,19 @@ export function parseFaults(spec: string): FaultRule[] {
 /** The live fault set of one emulator. */
 export class Faults {
   private rules: ActiveRule[] = [];
+  private rng: () => number;
+
+  /** `seed` drives the %probability rules (mulberry32: small, fast, good enough for fault dice). */
+  constructor(seed = 1) {
+    let a = seed >>> 0;
+    this.rng = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
 
   add(...rules: Array<FaultRule | string>): void {
     for (const r of rules) for (const x of typeof r === 'string' ? parseFaults(r) : [r]) this.rules.push({ ...x, seen: 0, fired: 0 });
@@ -113,7 +135,7 @@ export class Faults {
       r.seen++;
       const times = r.times ?? (r.nth !== undefined ? 1 : Infinity);
       const first = r.nth ?? 1;
-      if (r.seen >= first && r.fired < times) {
+      if (r.seen >= first && r.fired < times && (r.probability === undefined || this.rng() < r.probability)) {
         r.fired++;
         out.push(r);
       }

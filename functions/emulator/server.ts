@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   /** Max klines per request (Binance futures: 1500, unconfirmed). */
   maxKlineLimit?: number;
   faults?: Array<FaultRule | string>;
+  /** Seed of the %probability fault rules. */
+  seed?: number;
   /** Push stream events without waiting for a request: sync the venue every `tickMs` of wall time (speed/real-time clocks). */
   tickMs?: number;
 }
@@ -67,7 +69,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const venue = opts.venue;
   // history up to the start is past: process it before any stream listens
   venue.sync();
-  const faults = new Faults();
+  const faults = new Faults(opts.seed ?? 1);
   if (opts.faults) faults.add(...opts.faults);
   const weightLimit = opts.weightLimit ?? 2400;
   const banAfter = opts.banAfter429 ?? 5;
@@ -135,7 +137,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       for (let i = to; i >= 0 && idx.length < limit; i--) if (!missing.has(s.openTime[i]!)) idx.push(i);
       idx.reverse();
     }
-    return idx.map((i) => klineRow(barAt(s, i), iv, i > lastClosed));
+    const rows = idx.map((i) => klineRow(barAt(s, i), iv, i > lastClosed));
+    // Past the end of the data the market still "trades" on Binance: the last row is always the
+    // forming bar, and clients (our adapter included) drop it. Show one forming bar opening at the
+    // last close, so the final bar of the data reads as closed exactly like every other bar.
+    const endOpen = first + s.length * iv;
+    if (lastClosed === s.length - 1 && t >= endOpen && (end === undefined || end >= endOpen) && (start === undefined || idx.length < limit)) {
+      const c = s.close[s.length - 1]!;
+      if (start === undefined && rows.length >= limit) rows.shift();
+      rows.push(klineRow({ openTime: endOpen, open: c, high: c, low: c, close: c, volume: 0 }, iv, true));
+    }
+    return rows;
   }
 
   function fundingRows(symbol: string, p: Params): unknown[] {

@@ -213,6 +213,23 @@ describe('emulator driven by unmodified ccxt 4.5.84 binanceusdm', () => {
     expect(got.map((b) => b.openTime)).toEqual([s.openTime[K - 6], s.openTime[K - 4], s.openTime[K - 3], s.openTime[K - 2], s.openTime[K - 1]]);
   });
 
+  it('end of data: the final bar reads as closed, behind a forming row opening at its close', async () => {
+    const n = s.length;
+    const end = s.openTime[n - 1]! + IV;
+    const clock = new VirtualClock(end - 1);
+    const f = await fixture(clock);
+    expect((await f.exchange.closedBars('BTCUSDT', '5m', undefined, 2)).map((b) => b.openTime)).toEqual([s.openTime[n - 3], s.openTime[n - 2]]);
+    clock.set(end + 1_000);
+    const rows = await f.ccxt.fetchOHLCV('BTC/USDT:USDT', '5m', undefined, 3);
+    expect(rows.map((r) => r.slice(0, 6))).toEqual([
+      [s.openTime[n - 2], s.open[n - 2], s.high[n - 2], s.low[n - 2], s.close[n - 2], s.volume[n - 2]],
+      [s.openTime[n - 1], s.open[n - 1], s.high[n - 1], s.low[n - 1], s.close[n - 1], s.volume[n - 1]],
+      [end, s.close[n - 1], s.close[n - 1], s.close[n - 1], s.close[n - 1], 0],
+    ]);
+    expect((await f.exchange.closedBars('BTCUSDT', '5m', undefined, 2)).map((b) => b.openTime)).toEqual([s.openTime[n - 2], s.openTime[n - 1]]);
+    expect((await f.exchange.closedBars('BTCUSDT', '5m', s.openTime[n - 3]!, 10)).map((b) => b.openTime)).toEqual([s.openTime[n - 3], s.openTime[n - 2], s.openTime[n - 1]]);
+  });
+
   it('weights: X-MBX-USED-WEIGHT-1M per route; over the limit 429 with Retry-After, then a 418 ban', async () => {
     const f = await fixture(undefined, { server: { weightLimit: 12, banAfter429: 2 } });
     const raw = async (path: string) => fetch(`${f.emu.rest}${path}`);

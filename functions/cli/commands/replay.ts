@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { parseFaults } from '../../emulator/faults.ts';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../../config/load.ts';
 import { loadRunData } from '../../app/loadRunData.ts';
@@ -16,6 +17,9 @@ interface ReplayOpts {
   to?: string;
   out?: string;
   home: string;
+  exchange: 'emulator' | 'sim';
+  faults?: string;
+  seed: string;
 }
 
 export function register(program: Command): void {
@@ -29,7 +33,13 @@ export function register(program: Command): void {
     .option('--to <date>', 'end (exclusive)')
     .option('--out <dir>', 'write trades.csv, summary.json, equity.csv, audit.jsonl, parity.json')
     .option('--home <dir>', 'local state (dynalite, kill switch, notifications)', '.mft')
+    .addOption(new Option('--exchange <kind>', 'emulator: our Binance USD-M emulator over HTTP via unmodified ccxt; sim: the same matching in process').choices(['emulator', 'sim']).default('emulator'))
+    .option('--faults <spec>', 'emulator faults, e.g. "timeout@POST:/fapi/v1/order%0.05,status=503@klines%0.02" (see README)')
+    .option('--seed <n>', 'seed of the %probability faults', '1')
     .action(async (o: ReplayOpts) => {
+      if (o.faults) parseFaults(o.faults); // a bad spec fails before any work
+      const seed = Number(o.seed);
+      if (!Number.isInteger(seed)) throw new Error(`--seed ${o.seed}: must be an integer`);
       const { config, hash } = loadConfig(o.config);
       if (o.funding) throw new Error('--funding: the local exchange charges the config rate only for now; run without --funding');
       const from = o.from ? parseWhen(o.from) : undefined;
@@ -42,7 +52,7 @@ export function register(program: Command): void {
         return;
       }
       const bar = progressBar('replay');
-      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update });
+      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed });
       bar.stop();
       process.stdout.write(formatReplayReport(`Replay ${data.config.symbols.join(',')} ${data.config.timeframe}`, r, { data: data.label, 'config hash': hash.slice(0, 16) }) + '\n');
       if (!r.parity.equal) process.exitCode = 1;
