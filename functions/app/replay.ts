@@ -47,6 +47,9 @@ export interface ReplayExchangeStats {
   /** Requests by `METHOD /path` (what each bar costs in API calls). */
   byPath: Record<string, number>;
   faults: string;
+  /** Orders the exchange holds, and client order ids it accepted more than once (must be none). */
+  orders: number;
+  duplicates: string[];
 }
 
 export interface ReplayResult {
@@ -68,10 +71,16 @@ async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ ex
   if ((o.exchange ?? 'emulator') === 'sim') {
     if (o.faults) throw new Error('replay: --faults needs the emulator exchange');
     const exchange = new SimExchange([s], o.cfg.markets, o.cfg.costs, clock, o.cfg.capital_usd);
-    return { exchange, stats: () => ({ kind: 'sim', requests: 0, byStatus: {}, byPath: {}, faults: '' }), close: async () => undefined };
+    return { exchange, stats: () => ({ kind: 'sim', requests: 0, byStatus: {}, byPath: {}, faults: '', orders: 0, duplicates: [] }), close: async () => undefined };
+  }
+  const rules = o.faults ? parseFaults(o.faults) : [];
+  if (rules.some((r) => r.action === 'skew')) {
+    // ccxt signs with the wall clock while a replay's market runs on a virtual one: a -1021 resync
+    // would measure the distance between the two. Skew belongs to a real-time emulator.
+    throw new Error("replay: 'skew' faults need a real-time emulator (`mft emulator --speed 1`), not a replay's virtual clock");
   }
   const venue = createVenue({ series: [s], markets: o.cfg.markets, costs: o.cfg.costs, clock, accounts: [{ key: KEY, secret: SECRET, balance: o.cfg.capital_usd }] });
-  const emu = await startEmulator({ venue, faults: o.faults ? parseFaults(o.faults) : [], seed: o.seed ?? 1 });
+  const emu = await startEmulator({ venue, faults: rules, seed: o.seed ?? 1 });
   const ccxt = createBinanceClient({ mode: 'emulator', apiKey: KEY, secret: SECRET, emulator: emu, timeoutMs: 5_000 });
   const exchange = new CcxtExchange(ccxt, { clock, backoffMs: 50 });
   const stats = (): ReplayExchangeStats => {
@@ -81,7 +90,13 @@ async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ ex
       byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1;
       byPath[`${r.method} ${r.path}`] = (byPath[`${r.method} ${r.path}`] ?? 0) + 1;
     }
-    return { kind: 'emulator', requests: emu.requests.length, byStatus, byPath, faults: o.faults ?? '' };
+    // our own orders (MARKET entries/exits) and algo orders; a triggered algo's child order carries
+    // the algo's id and is not a second order of ours
+    const acct = venue.accounts.get(KEY)!;
+    const ids = [...acct.orders.filter((x) => x.origType === 'MARKET').map((x) => x.clientOrderId), ...acct.algos.map((x) => x.clientAlgoId)];
+    const seen = new Set<string>();
+    const duplicates = [...new Set(ids.filter((id) => seen.size === seen.add(id).size))];
+    return { kind: 'emulator', requests: emu.requests.length, byStatus, byPath, faults: o.faults ?? '', orders: ids.length, duplicates };
   };
   return { exchange, stats, close: () => emu.close() };
 }

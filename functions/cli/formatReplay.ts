@@ -12,7 +12,7 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
       'replay speed': `${Math.round(l.barsPerMinute)} bars/min (${(r.elapsedMs / 1000).toFixed(1)} s)`,
       exchange:
         r.replay.exchange.kind === 'emulator'
-          ? `Binance USD-M emulator via ccxt: ${r.replay.exchange.requests} HTTP requests (${Object.entries(r.replay.exchange.byStatus).map(([k, v]) => `${k === '0' ? 'no reply' : k}: ${v}`).join(', ')})${r.replay.exchange.faults ? `, faults ${r.replay.exchange.faults}` : ''}`
+          ? `Binance USD-M emulator via ccxt: ${r.replay.exchange.requests} HTTP requests (${Object.entries(r.replay.exchange.byStatus).map(([k, v]) => `${k === '0' ? 'no reply' : k}: ${v}`).join(', ')})${r.replay.exchange.faults ? `, faults ${r.replay.exchange.faults}` : ''}; ${r.replay.exchange.orders} orders, ${r.replay.exchange.duplicates.length ? `DUPLICATES: ${r.replay.exchange.duplicates.join(' ')}` : 'no duplicate'}`
           : 'in-process simulated exchange',
       'audit records': `${r.auditRecords} (hash-chained in DynamoDB)`,
     }),
