@@ -21,3 +21,25 @@ export class VirtualClock implements Clock {
     this.t += ms;
   }
 }
+
+/**
+ * Emulated time running `speed` times faster than the wall clock from `start` (the emulator's
+ * `--speed`): now = start + (wall - wall0) * speed; sleeping `ms` emulated takes ms / speed.
+ */
+export class ScaledClock implements Clock {
+  private readonly wall0: number;
+  constructor(
+    private readonly start: number,
+    readonly speed: number,
+    private readonly wall: () => number = Date.now,
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`ScaledClock: speed must be a positive number, got ${speed}`);
+    this.wall0 = wall();
+  }
+  now(): number {
+    return Math.floor(this.start + (this.wall() - this.wall0) * this.speed);
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, Math.max(0, ms / this.speed)));
+  }
+}
