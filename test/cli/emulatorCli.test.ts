@@ -75,3 +75,23 @@ describe('mft emulator (CLI)', () => {
     expect(f.stderr).toContain("unknown action 'explode'");
   });
 });
+
+describe('mft data fetch (CLI) against mft emulator', () => {
+  it('writes the csv.gz and the funding file, and says what it did', async () => {
+    const e = await start('--step', '--start', '2025-01-20');
+    const dir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'fetchcli-'));
+    const out = `${dir}/BTCUSDT-5m.csv.gz`;
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn('node', ['functions/cli/bin.mjs', 'data', 'fetch', '--symbol', 'BTCUSDT', '--from', '2025-01-10', '--to', '2025-01-12', '--out', out, '--funding-out', `${dir}/f.csv.gz`, '--emulator', e.rest], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('OK: no errors');
+    expect(r.stdout).toContain(`wrote ${out}: 576 bars in 1 kline request; ${dir}/f.csv.gz: 6 funding rows`);
+  }, 60_000);
+});

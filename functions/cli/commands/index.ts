@@ -7,6 +7,7 @@ export const commands: Array<() => Promise<{ register: Register }>> = [
   // keep alphabetical
   () => import('./audit.ts'),
   () => import('./backtest.ts'),
+  () => import('./data.ts'),
   () => import('./emulator.ts'),
   () => import('./halt.ts'),
   () => import('./invoke.ts'),
