@@ -7,6 +7,7 @@ import { MemoryStateStore } from '../functions/adapters/local/memoryStateStore.t
 import { replay } from '../functions/app/replay.ts';
 import type { BarSeries } from '../functions/core/market/bar.ts';
 import type { StateStore } from '../functions/ports/stateStore.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,23 +23,30 @@ export interface ReplayBench {
   barsPerMinute: number;
 }
 
-async function one(cfg: AppConfig, series: BarSeries, store: StateStore): Promise<ReplayBench> {
+async function one(cfg: AppConfig, series: BarSeries, store: StateStore, exchange: 'sim' | 'emulator'): Promise<ReplayBench> {
   const t0 = performance.now();
-  const r = await replay({ cfg, configHash: 'bench', codeVersion: 'bench', series, store, killSwitch: new FileKillSwitch(join(tmpdir(), 'mft-bench-nohalt')), notifier: { notify: async () => undefined } });
+  const r = await replay({ cfg, configHash: 'bench', codeVersion: 'bench', series, store, killSwitch: new FileKillSwitch(join(tmpdir(), 'mft-bench-nohalt')), notifier: { notify: async () => undefined }, exchange });
   const ms = performance.now() - t0;
   const warm = r.wallMs.slice(100); // after JIT warm-up
   return { bars: series.length, p50Ms: pct(warm, 0.5), p99Ms: pct(warm, 0.99), barsPerMinute: (series.length / ms) * 60_000 };
 }
 
-/** Warm handler compute without I/O (in-memory store, in-process exchange), and the full bar against dynalite. */
-export async function replayBench(cfg: AppConfig, series: BarSeries): Promise<{ compute: ReplayBench; dynalite: ReplayBench }> {
-  const compute = await one(cfg, series, new MemoryStateStore());
-  const db = await startDynalite();
+/**
+ * - compute: warm handler compute without I/O (in-memory store, in-process SimExchange);
+ * - emulator: the exchange through HTTP + unmodified ccxt (in-memory store): the emulator's replay throughput;
+ * - dynalite: the whole stack of `npm start` (dynalite on disk + emulator + ccxt).
+ */
+export async function replayBench(cfg: AppConfig, series: BarSeries): Promise<{ compute: ReplayBench; emulator: ReplayBench; dynalite: ReplayBench }> {
+  const compute = await one(cfg, series, new MemoryStateStore(), 'sim');
+  const emulator = await one(cfg, series, new MemoryStateStore(), 'emulator');
+  const dir = mkdtempSync(join(tmpdir(), 'mft-bench-dynamo-'));
+  const db = await startDynalite(dir);
   try {
     await createStateTable(db.client, 'mft-bench');
-    const dynalite = await one(cfg, series, new DynamoStateStore(db.client, 'mft-bench', 'bench'));
-    return { compute, dynalite };
+    const dynalite = await one(cfg, series, new DynamoStateStore(db.client, 'mft-bench', 'bench'), 'emulator');
+    return { compute, emulator, dynalite };
   } finally {
     await db.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -246,6 +246,29 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         return { lastUpdateId: venue.clock.now(), E: c.now, T: c.now, bids, asks };
       },
     },
+    // the book of the depth route, top level only (ccxt fetchBidsAsks / fetchLastPrices)
+    'GET /fapi/v1/ticker/bookTicker': {
+      weight: (p) => (p.get('symbol') ? 2 : 5),
+      auth: 'none',
+      fn: (c) => {
+        const symbols = c.params.get('symbol') ? [sym(c.params)] : venue.symbols();
+        const out = symbols.map((symbol) => {
+          const spec = venue.spec(symbol);
+          const px = venue.price(symbol);
+          return { symbol, bidPrice: num(Number((px - spec.tickSize).toFixed(spec.pricePrecision + 2))), bidQty: qtyStr(spec, 1), askPrice: num(px), askQty: qtyStr(spec, 1), time: c.now, lastUpdateId: venue.clock.now() };
+        });
+        return c.params.get('symbol') ? out[0] : out;
+      },
+    },
+    'GET /fapi/v1/ticker/price': {
+      weight: (p) => (p.get('symbol') ? 1 : 2),
+      auth: 'none',
+      fn: (c) => {
+        const symbols = c.params.get('symbol') ? [sym(c.params)] : venue.symbols();
+        const out = symbols.map((symbol) => ({ symbol, price: num(venue.price(symbol)), time: c.now }));
+        return c.params.get('symbol') ? out[0] : out;
+      },
+    },
     'GET /fapi/v1/premiumIndex': {
       weight: 1,
       auth: 'none',
@@ -523,6 +546,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       },
     },
   };
+  // ccxt fetchLastPrices asks v2 (same shape as v1)
+  routes['GET /fapi/v2/ticker/price'] = routes['GET /fapi/v1/ticker/price']!;
 
   function orderRef(p: Params): { orderId?: number; clientOrderId?: string } {
     const id = intParam(p, 'orderId');

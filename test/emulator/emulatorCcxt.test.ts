@@ -56,6 +56,10 @@ describe('emulator driven by unmodified ccxt 4.5.84 binanceusdm', () => {
     const ob = await f.ccxt.fetchOrderBook('BTC/USDT:USDT', 5);
     expect(ob.asks[0]![0]).toBe(s.open[K]);
     expect(ob.bids[0]![0]!).toBeLessThan(s.open[K]!);
+    const ba = await f.ccxt.fetchBidsAsks(['BTC/USDT:USDT']);
+    expect(ba['BTC/USDT:USDT']).toMatchObject({ ask: s.open[K], bid: roundToTick(s.open[K]! - 0.1, 0.1) });
+    const lp = await f.ccxt.fetchLastPrices(['BTC/USDT:USDT']);
+    expect(lp['BTC/USDT:USDT']).toMatchObject({ price: s.open[K] });
     const fr = await f.ccxt.fetchFundingRate('BTC/USDT:USDT');
     expect(fr.fundingRate).toBe(cfg.costs.funding_rate_8h);
     const hist = await f.ccxt.fetchFundingRateHistory('BTC/USDT:USDT', s.openTime[0]!, 5);
