@@ -18,3 +18,8 @@ export class BinanceError extends Error {
 export function err(code: number, msg: string, http = 400, headers: Record<string, string> = {}): BinanceError {
   return new BinanceError(code, msg, http, headers);
 }
+
+/** -1102, Binance's answer to a missing or malformed mandatory parameter. */
+export function badParam(name: string): BinanceError {
+  return err(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
+}

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { barAt } from '../core/market/bar.ts';
 import { FUNDING_INTERVAL_MS } from '../core/market/timeframe.ts';
-import { BinanceError, err } from './binanceError.ts';
+import { BinanceError, err, badParam } from './binanceError.ts';
 import { Faults, type FaultRule } from './faults.ts';
 import { accountJson, algoJson, algoUpdateJson, exchangeInfo, klineRow, num, orderJson, orderUpdateJson, positionRiskJson, qtyStr, tradeJson } from './wire.ts';
 import type { Account, AlgoType, Side, Venue } from './venue.ts';
@@ -84,29 +84,60 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const acct = (c: Ctx): Account => c.account!;
   const sym = (p: Params): string => {
     const s = p.get('symbol');
-    if (!s) throw err(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    if (!s) throw badParam('symbol');
     venue.spec(s);
     return s;
   };
   const intParam = (p: Params, k: string): number | undefined => {
     const v = p.get(k);
     if (v === null || v === '') return undefined;
-    if (!/^-?\d+$/.test(v)) throw err(-1102, `Mandatory parameter '${k}' was not sent, was empty/null, or malformed.`);
+    if (!/^-?\d+$/.test(v)) throw badParam(k);
     return Number(v);
   };
   const numParam = (p: Params, k: string): number | null => {
     const v = p.get(k);
     if (v === null || v === '') return null;
     const x = Number(v);
-    if (!Number.isFinite(x)) throw err(-1102, `Mandatory parameter '${k}' was not sent, was empty/null, or malformed.`);
+    if (!Number.isFinite(x)) throw badParam(k);
     return x;
   };
   const side = (p: Params): Side => {
     const s = p.get('side');
-    if (s !== 'BUY' && s !== 'SELL') throw err(-1102, "Mandatory parameter 'side' was not sent, was empty/null, or malformed.");
+    if (s !== 'BUY' && s !== 'SELL') throw badParam('side');
     return s;
   };
   const bool = (p: Params, k: string): boolean => p.get(k) === 'true';
+  /** A mandatory 'true' | 'false' parameter (position mode, multi-assets mode). */
+  const strictBool = (p: Params, k: string): boolean => {
+    const v = p.get(k);
+    if (v !== 'true' && v !== 'false') throw badParam(k);
+    return v === 'true';
+  };
+  /** Accounts are one-way: LONG/SHORT position sides are refused as Binance does in one-way mode. */
+  const oneWay = (p: Params): void => {
+    if ((p.get('positionSide') ?? 'BOTH') !== 'BOTH') throw err(-4061, "Order's position side does not match user's setting.");
+  };
+  /** Routes that take an optional `symbol`: one object for it, else an array over every symbol. */
+  const perSymbol = (p: Params, fn: (symbol: string) => unknown): unknown => (p.get('symbol') ? fn(sym(p)) : venue.symbols().map(fn));
+  /** Book price `level` ticks from the last price (asks from it, bids one tick below), as depth shows it. */
+  const bookPrice = (symbol: string, side: 'bid' | 'ask', level: number): number => {
+    const spec = venue.spec(symbol);
+    const px = venue.price(symbol);
+    return Number((side === 'bid' ? px - (level + 1) * spec.tickSize : px + level * spec.tickSize).toFixed(spec.pricePrecision + 2));
+  };
+  /**
+   * Binance's history paging (allOrders, userTrades, allAlgoOrders): a startTime/endTime window of at
+   * most 7 days, or from an id; without either, the latest `limit`.
+   */
+  function historyPage<T>(rows: readonly T[], p: Params, idParam: string, key: (r: T) => { id: number; time: number }): T[] {
+    const { start, end, limit } = window(p, 500, 1000);
+    const fromId = intParam(p, idParam);
+    const sel = rows.filter((r) => {
+      const k = key(r);
+      return (fromId === undefined || k.id >= fromId) && (start === undefined || k.time >= start) && (end === undefined || k.time <= end);
+    });
+    return start === undefined && fromId === undefined ? sel.slice(-limit) : sel.slice(0, limit);
+  }
 
   /** Klines visible at `now`: closed ones (after the kline delay fault), then the forming one. */
   function klines(p: Params): unknown[] {
@@ -114,7 +145,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const s = venue.series(symbol);
     const iv = s.intervalMs;
     const interval = p.get('interval');
-    if (!interval) throw err(-1102, "Mandatory parameter 'interval' was not sent, was empty/null, or malformed.");
+    if (!interval) throw badParam('interval');
     const t = venue.clock.now();
     const delay = faults.value('klinedelay');
     const missing = faults.missingKlines();
@@ -188,8 +219,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       weight: (p) => (p.get('symbol') ? 1 : 40),
       auth: 'none',
       fn: (c) => {
-        const symbols = c.params.get('symbol') ? [sym(c.params)] : venue.symbols();
-        const out = symbols.map((symbol) => {
+        return perSymbol(c.params, (symbol) => {
           const s = venue.series(symbol);
           const last = venue.price(symbol);
           const t = venue.clock.now();
@@ -223,7 +253,6 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
             count: 1,
           };
         });
-        return c.params.get('symbol') ? out[0] : out;
       },
     },
     'GET /fapi/v1/depth': {
@@ -234,14 +263,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       auth: 'none',
       fn: (c) => {
         const symbol = sym(c.params);
-        const px = venue.price(symbol);
         const spec = venue.spec(symbol);
         const n = Math.min(intParam(c.params, 'limit') ?? 5, 20);
         const bids: string[][] = [];
         const asks: string[][] = [];
         for (let k = 0; k < n; k++) {
-          bids.push([num(Number((px - (k + 1) * spec.tickSize).toFixed(spec.pricePrecision + 2))), qtyStr(spec, 1)]);
-          asks.push([num(Number((px + k * spec.tickSize).toFixed(spec.pricePrecision + 2))), qtyStr(spec, 1)]);
+          bids.push([num(bookPrice(symbol, 'bid', k)), qtyStr(spec, 1)]);
+          asks.push([num(bookPrice(symbol, 'ask', k)), qtyStr(spec, 1)]);
         }
         return { lastUpdateId: venue.clock.now(), E: c.now, T: c.now, bids, asks };
       },
@@ -251,22 +279,17 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       weight: (p) => (p.get('symbol') ? 2 : 5),
       auth: 'none',
       fn: (c) => {
-        const symbols = c.params.get('symbol') ? [sym(c.params)] : venue.symbols();
-        const out = symbols.map((symbol) => {
+        return perSymbol(c.params, (symbol) => {
           const spec = venue.spec(symbol);
-          const px = venue.price(symbol);
-          return { symbol, bidPrice: num(Number((px - spec.tickSize).toFixed(spec.pricePrecision + 2))), bidQty: qtyStr(spec, 1), askPrice: num(px), askQty: qtyStr(spec, 1), time: c.now, lastUpdateId: venue.clock.now() };
+          return { symbol, bidPrice: num(bookPrice(symbol, 'bid', 0)), bidQty: qtyStr(spec, 1), askPrice: num(bookPrice(symbol, 'ask', 0)), askQty: qtyStr(spec, 1), time: c.now, lastUpdateId: venue.clock.now() };
         });
-        return c.params.get('symbol') ? out[0] : out;
       },
     },
     'GET /fapi/v1/ticker/price': {
       weight: (p) => (p.get('symbol') ? 1 : 2),
       auth: 'none',
       fn: (c) => {
-        const symbols = c.params.get('symbol') ? [sym(c.params)] : venue.symbols();
-        const out = symbols.map((symbol) => ({ symbol, price: num(venue.price(symbol)), time: c.now }));
-        return c.params.get('symbol') ? out[0] : out;
+        return perSymbol(c.params, (symbol) => ({ symbol, price: num(venue.price(symbol)), time: c.now }));
       },
     },
     'GET /fapi/v1/premiumIndex': {
@@ -324,7 +347,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       fn: (c) => {
         const symbol = sym(c.params);
         const l = intParam(c.params, 'leverage');
-        if (l === undefined) throw err(-1102, "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed.");
+        if (l === undefined) throw badParam('leverage');
         venue.setLeverage(acct(c), symbol, l);
         return { leverage: l, maxNotionalValue: '230000000', symbol };
       },
@@ -342,9 +365,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       weight: 1,
       auth: 'signed',
       fn: (c) => {
-        const v = c.params.get('dualSidePosition');
-        if (v !== 'true' && v !== 'false') throw err(-1102, "Mandatory parameter 'dualSidePosition' was not sent, was empty/null, or malformed.");
-        venue.setDualSide(acct(c), v === 'true');
+        venue.setDualSide(acct(c), strictBool(c.params, 'dualSidePosition'));
         return { code: 200, msg: 'success' };
       },
     },
@@ -353,9 +374,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       weight: 1,
       auth: 'signed',
       fn: (c) => {
-        const v = c.params.get('multiAssetsMargin');
-        if (v !== 'true' && v !== 'false') throw err(-1102, "Mandatory parameter 'multiAssetsMargin' was not sent, was empty/null, or malformed.");
-        venue.setMultiAssets(acct(c), v === 'true');
+        venue.setMultiAssets(acct(c), strictBool(c.params, 'multiAssetsMargin'));
         return { code: 200, msg: 'success' };
       },
     },
@@ -367,14 +386,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         const p = c.params;
         const symbol = sym(p);
         const type = p.get('type');
-        if (!type) throw err(-1102, "Mandatory parameter 'type' was not sent, was empty/null, or malformed.");
+        if (!type) throw badParam('type');
         if (['STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'].includes(type)) {
           throw err(-4120, 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.');
         }
         if (type !== 'MARKET') throw err(-1116, 'Invalid orderType.');
-        if ((p.get('positionSide') ?? 'BOTH') !== 'BOTH') throw err(-4061, "Order's position side does not match user's setting.");
+        oneWay(p);
         const qty = numParam(p, 'quantity');
-        if (qty === null) throw err(-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
+        if (qty === null) throw badParam('quantity');
         const id = p.get('newClientOrderId') ?? `emu${randomBytes(10).toString('hex')}`;
         const o = venue.placeMarket(acct(c), { symbol, side: side(p), qty, clientOrderId: id, reduceOnly: bool(p, 'reduceOnly') });
         return orderJson(venue.spec(symbol), o, false);
@@ -419,10 +438,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       fn: (c) => {
         const symbol = sym(c.params);
         venue.sync();
-        const { start, end, limit } = window(c.params, 500, 1000);
-        const fromId = intParam(c.params, 'orderId');
-        let rows = acct(c).orders.filter((o) => o.symbol === symbol && (fromId === undefined || o.orderId >= fromId) && (start === undefined || o.time >= start) && (end === undefined || o.time <= end));
-        rows = start === undefined && fromId === undefined ? rows.slice(-limit) : rows.slice(0, limit);
+        const rows = historyPage(acct(c).orders.filter((o) => o.symbol === symbol), c.params, 'orderId', (o) => ({ id: o.orderId, time: o.time }));
         return rows.map((o) => orderJson(venue.spec(symbol), o, true));
       },
     },
@@ -432,14 +448,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       fn: (c) => {
         const symbol = sym(c.params);
         venue.sync();
-        const { start, end, limit } = window(c.params, 500, 1000);
-        const fromId = intParam(c.params, 'fromId');
         const orderId = intParam(c.params, 'orderId');
-        let rows = acct(c).trades.filter(
-          (t) => t.symbol === symbol && (orderId === undefined || t.orderId === orderId) && (fromId === undefined || t.id >= fromId) && (start === undefined || t.time >= start) && (end === undefined || t.time <= end),
-        );
-        rows = start === undefined && fromId === undefined ? rows.slice(-limit) : rows.slice(0, limit);
-        return rows.map((t) => tradeJson(venue.spec(symbol), t));
+        const mine = acct(c).trades.filter((t) => t.symbol === symbol && (orderId === undefined || t.orderId === orderId));
+        return historyPage(mine, c.params, 'fromId', (t) => ({ id: t.id, time: t.time })).map((t) => tradeJson(venue.spec(symbol), t));
       },
     },
     'POST /fapi/v1/algoOrder': {
@@ -448,13 +459,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       order: true,
       fn: (c) => {
         const p = c.params;
-        if (p.get('algoType') !== 'CONDITIONAL') throw err(-1102, "Mandatory parameter 'algoType' was not sent, was empty/null, or malformed.");
+        if (p.get('algoType') !== 'CONDITIONAL') throw badParam('algoType');
         const symbol = sym(p);
         const type = p.get('type');
         if (type !== 'STOP_MARKET' && type !== 'TAKE_PROFIT_MARKET') throw err(-1116, 'Invalid orderType.');
-        if ((p.get('positionSide') ?? 'BOTH') !== 'BOTH') throw err(-4061, "Order's position side does not match user's setting.");
+        oneWay(p);
         const trigger = numParam(p, 'triggerPrice');
-        if (trigger === null) throw err(-1102, "Mandatory parameter 'triggerprice' was not sent, was empty/null, or malformed.");
+        if (trigger === null) throw badParam('triggerprice');
         const o = venue.placeAlgo(acct(c), {
           symbol,
           side: side(p),
@@ -500,10 +511,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       fn: (c) => {
         const symbol = sym(c.params);
         venue.sync();
-        const { start, end, limit } = window(c.params, 500, 1000);
-        const fromId = intParam(c.params, 'algoId');
-        let rows = acct(c).algos.filter((o) => o.symbol === symbol && (fromId === undefined || o.algoId >= fromId) && (start === undefined || o.createTime >= start) && (end === undefined || o.createTime <= end));
-        rows = start === undefined && fromId === undefined ? rows.slice(-limit) : rows.slice(0, limit);
+        const rows = historyPage(acct(c).algos.filter((o) => o.symbol === symbol), c.params, 'algoId', (o) => ({ id: o.algoId, time: o.createTime }));
         return rows.map((o) => algoJson(venue.spec(symbol), o, true));
       },
     },
@@ -583,13 +591,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (route.auth === 'key') return a;
     const i = raw.lastIndexOf('&signature=');
     const sig = i >= 0 ? raw.slice(i + '&signature='.length) : new URLSearchParams(raw).get('signature');
-    if (!sig) throw err(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+    if (!sig) throw badParam('signature');
     const payload = i >= 0 ? raw.slice(0, i) : raw;
     const want = createHmac('sha256', a.secret).update(payload).digest('hex');
     if (sig.length !== want.length || !timingSafeEqual(Buffer.from(sig), Buffer.from(want))) throw err(-1022, 'Signature for this request is not valid.');
     const p = new URLSearchParams(payload);
     const ts = Number(p.get('timestamp'));
-    if (!Number.isFinite(ts) || ts <= 0) throw err(-1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
+    if (!Number.isFinite(ts) || ts <= 0) throw badParam('timestamp');
     const recv = Number(p.get('recvWindow') ?? 5000);
     if (!(recv > 0) || recv > 60_000) throw err(-1131, 'recvWindow must be less than 60000');
     // ccxt's timestamp is wall clock (never the replay's virtual time): section 2

@@ -6,7 +6,7 @@ import { isFundingTime } from '../core/market/timeframe.ts';
 import { decimalsOf } from '../core/money/rounding.ts';
 import type { CostsConfig } from '../core/types.ts';
 import type { Clock } from '../ports/clock.ts';
-import { BinanceError, err } from './binanceError.ts';
+import { BinanceError, err, badParam } from './binanceError.ts';
 import type { SymbolSpec } from './symbolSpec.ts';
 
 export type Side = 'BUY' | 'SELL';
@@ -401,7 +401,7 @@ export class Venue {
 
   private checkPrice(symbol: string, price: number, field: string): void {
     const s = this.spec(symbol);
-    if (!(price > 0)) throw err(-1102, `Mandatory parameter '${field}' was not sent, was empty/null, or malformed.`);
+    if (!(price > 0)) throw badParam(field);
     const d = decimalsOf(s.tickSize);
     if (Math.abs(price - Number(price.toFixed(d))) > 1e-9 * price) throw err(-1111, 'Precision is over the maximum defined for this asset.');
     if (price < s.minPrice || price > s.maxPrice) throw err(-4016, `Price higher than max price.`);
@@ -470,7 +470,7 @@ export class Venue {
     this.checkPrice(r.symbol, r.triggerPrice, 'triggerprice');
     if (r.closePosition && r.quantity !== null) throw err(-1106, "Parameter 'quantity' sent when not required.");
     if (!r.closePosition) {
-      if (r.quantity === null) throw err(-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.");
+      if (r.quantity === null) throw badParam('quantity');
       this.checkQty(r.symbol, r.quantity, false);
     }
     const ref = this.price(r.symbol);
