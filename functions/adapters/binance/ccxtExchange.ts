@@ -31,6 +31,9 @@ export interface CcxtExchangeOptions {
   backoffMs?: number;
 }
 
+/** -2011 (cancel) / -2013 (query): no such order; ccxt maps them to OrderNotFound on Binance's hosts. */
+const isNotFound = (e: unknown): boolean => e instanceof ccxtErrors.OrderNotFound || [-2011, -2013].includes((e as { classified?: ClassifiedError }).classified?.code ?? 0);
+
 /** Largest page ccxt sends for klines (spec section 4.2: limit capped at 1000). */
 const KLINE_PAGE = 1000;
 const WEEK_MS = 7 * 24 * 3_600_000;
@@ -260,7 +263,7 @@ export class CcxtExchange implements Exchange {
         await this.call('cancelOrder', false, () => this.ccxt.cancelOrder('', u, trigger ? { trigger: true, clientOrderId } : { clientOrderId }));
         return 'canceled';
       } catch (e) {
-        if (!(e instanceof ccxtErrors.OrderNotFound) && ![-2011, -2013].includes((e as { classified?: ClassifiedError }).classified?.code ?? 0)) throw e;
+        if (!isNotFound(e)) throw e;
       }
     }
     return 'not_found';
@@ -274,7 +277,7 @@ export class CcxtExchange implements Exchange {
         const o = await this.call('fetchOrder', false, () => this.ccxt.fetchOrder('', u, trigger ? { trigger: true, clientOrderId } : { clientOrderId }));
         return trigger ? this.fromAlgo(o.info) : this.fromRegular(o.info);
       } catch (e) {
-        if (!(e instanceof ccxtErrors.OrderNotFound) && ![-2011, -2013].includes((e as { classified?: ClassifiedError }).classified?.code ?? 0)) throw e;
+        if (!isNotFound(e)) throw e;
       }
     }
     return null;

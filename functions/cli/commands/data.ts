@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { createBinanceClient, emulatorUrls } from '../../adapters/binance/createBinanceClient.ts';
+import { createBinanceClient } from '../../adapters/binance/createBinanceClient.ts';
 import { fetchData } from '../../app/fetchData.ts';
 import { formatValidationReport } from '../../core/market/validate.ts';
 import { parseWhen } from '../../handlers/backtestEvent.ts';
@@ -36,8 +36,10 @@ export function register(program: Command): void {
       const from = parseWhen(o.from);
       const to = parseWhen(o.to);
       if (from === null || to === null) throw new Error('--from/--to must be dates (YYYY-MM-DD or ISO)');
-      const ccxt = createBinanceClient({ mode: o.exchange === 'demo' ? 'demo' : 'live', apiKey: '', secret: '', enableRateLimit: true });
-      if (o.emulator) ccxt.urls['api'] = emulatorUrls(o.emulator, o.emulator.replace(/^http/, 'ws'));
+      // public endpoints: no keys; ccxt's own throttle keeps the pages within Binance's weights
+      const ccxt = o.emulator
+        ? createBinanceClient({ mode: 'emulator', apiKey: '', secret: '', enableRateLimit: true, emulator: { rest: o.emulator, ws: o.emulator.replace(/^http/, 'ws') } })
+        : createBinanceClient({ mode: o.exchange, apiKey: '', secret: '', enableRateLimit: true });
       const bar = progressBar('fetch');
       const r = await fetchData({ ccxt, symbol: o.symbol, timeframe: o.timeframe, from, to, out: o.out, fundingOut: o.fundingOut, allowGaps: o.allowGaps, onProgress: bar.update });
       bar.stop();
