@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TradingConfig } from '../functions/core/types.ts';
 
 const positive = z.number().positive();

@@ -8,6 +8,7 @@ import { FileKillSwitch } from '../adapters/local/fileKillSwitch.ts';
 import { LocalNotifier } from '../adapters/local/localNotifier.ts';
 import type { BarSeries } from '../core/market/bar.ts';
 import { computeMetrics, type Metrics } from '../core/report/metrics.ts';
+import { percentiles } from '../core/report/percentiles.ts';
 import { regimeBars } from '../core/report/regimeBars.ts';
 import { GATE_RULES, type GateRule } from '../core/types.ts';
 import { backtestJob } from './backtestJob.ts';
@@ -39,10 +40,6 @@ export interface LocalReplayReport {
   elapsedMs: number;
 }
 
-const pct = (xs: number[], q: number): number => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : 0;
-};
 
 /**
  * DESIGN section 8: dynalite persisted under <home>/dynamo, a file kill switch (<home>/halt), a JSONL
@@ -78,11 +75,12 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       rejections,
     });
     const audit = await store.readAudit();
+    const wall = percentiles(r.wallMs);
     const report: LocalReplayReport = {
       replay: r,
       metrics,
       parity,
-      latency: { wallP50: pct(r.wallMs, 0.5), wallP90: pct(r.wallMs, 0.9), wallP99: pct(r.wallMs, 0.99), wallMax: pct(r.wallMs, 1), barsPerMinute: (i.series.length / elapsedMs) * 60_000 },
+      latency: { wallP50: wall.p50 ?? 0, wallP90: wall.p90 ?? 0, wallP99: wall.p99 ?? 0, wallMax: wall.max ?? 0, barsPerMinute: (i.series.length / elapsedMs) * 60_000 },
       rejections,
       auditRecords: audit.length,
       elapsedMs,

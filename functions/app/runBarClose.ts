@@ -13,7 +13,7 @@ import type { Exchange, ExchangeFill, PlaceResult } from '../ports/exchange.ts';
 import type { KillSwitch } from '../ports/killSwitch.ts';
 import type { MetricsSink } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
-import { ConcurrencyError, type OrderRecord, type StateStore, type StoredState } from '../ports/stateStore.ts';
+import { ConcurrencyError, type DayRecord, type OrderRecord, type StateStore, type StoredState } from '../ports/stateStore.ts';
 import { chainRecords, GENESIS_HASH } from './auditChain.ts';
 import { fillsToEvents, positionMismatches, type Unexplained } from './reconcile.ts';
 
@@ -172,6 +172,7 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     let res = null as ReturnType<typeof onBarClose> | null;
     outcome.foldedBars = 0;
     outcome.trades = [];
+    dayOpens = [];
     const records: AuditRecord[] = [];
     for (const t of times) {
       const bars = history.map((h) => h.find((b) => b.openTime === t)!);
@@ -181,6 +182,10 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
       const ctx: StepContext = { ...ctxBase, killSwitch: ks, decisionAgeMs: at - (t + iv) };
       res = onBarClose(st, bars, eventsByBar.get(t) ?? [], ctx);
       st = res.state;
+      // Start-of-day snapshots for the daily report: after the last bar of a day (and, on the very
+      // first run, after its first bar; warm-up days before it were never traded).
+      const turns = utcDay(t + iv) !== utcDay(t);
+      if ((turns && (isTarget || lastFolded !== null)) || (isTarget && lastFolded === null)) dayOpens.push({ day: isoDay(utcDay(turns ? t + iv : t)), state: st, lastBarOpenTime: t });
       outcome.foldedBars++;
       outcome.trades.push(...res.trades);
       if (isTarget || lastFolded !== null) records.push(...res.audit.map((r) => ({ ...r, folded: isTarget ? 'current' : 'missed' })));
@@ -192,6 +197,7 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     return res;
   };
   let decidedAudit: AuditRecord[] = [];
+  let dayOpens: Array<Omit<DayRecord, 'auditSeq'>> = [];
   let result = decide(null);
   const decisionAt = audit.length; // the decision's records go here in the chain (after warm-up/kill switch)
   for (const r of result.rejections) d.metrics.put('GateRejections', 1, 'Count', { rule: r });
@@ -282,8 +288,7 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
 
   // 7. Persist: audit chain + state (conditional on the version read), day record, metrics.
   audit.splice(decisionAt, 0, ...decidedAudit);
-  const day = isoDay(utcDay(barOpen));
-  audit.push({ type: 'invocation', time: barOpen, requestId: input.requestId, eventTime: input.eventTime, klineDelayMs: outcome.klineDelayMs, ackMs: outcome.ackMs, killSwitch: ks, folded: outcome.foldedBars });
+  audit.push({ type: 'invocation', time: barOpen, requestId: input.requestId, eventTime: input.eventTime, klineDelayMs: outcome.klineDelayMs, ackMs: outcome.ackMs, killSwitch: ks, folded: outcome.foldedBars, equity: state.equity, dayPnl: state.equity - state.dayStartEquity });
   for (let attempt = 0; ; attempt++) {
     const seq0 = stored?.auditSeq ?? 0;
     const head0 = stored?.auditHead ?? GENESIS_HASH;
@@ -299,10 +304,9 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
       updatedAt: d.clock.now(),
     };
     try {
-      // The DAY record (daily report input) changes only when a trade closes or the day turns.
-      const dayTurns = utcDay(barOpen + iv) !== utcDay(barOpen);
-      const days = outcome.trades.length > 0 || dayTurns || lastFolded === null ? [{ day, summary: daySummary(state, outcome) }] : [];
-      await d.store.commit(next, expected, chain, days);
+      // The day's audit starts within this commit's records (read from its first seq, by time).
+      const firstSeq = prev ? prev.seq + 1 : seq0;
+      await d.store.commit(next, expected, chain, dayOpens.map((o) => ({ ...o, auditSeq: firstSeq })));
       break;
     } catch (err) {
       if (!(err instanceof ConcurrencyError) || attempt > 0) throw err;
@@ -348,8 +352,4 @@ async function placeOnce(d: BarCloseDeps, id: string, symbol: string, send: () =
     if (found) return { kind: 'ok', order: found };
   }
   return { kind: 'unknown', message: 'order outcome unknown after lookup and one retry' };
-}
-
-function daySummary(state: EngineState, o: BarCloseOutcome): Record<string, unknown> {
-  return { equity: state.equity, dayPnl: state.equity - state.dayStartEquity, dayStartEquity: state.dayStartEquity, lastBar: o.barOpenTime, realized: state.realized };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const when = z.union([z.string().min(1), z.number().int().nonnegative()], {
   error: (i) => (i.input === undefined ? 'is required (YYYY-MM-DD, ISO datetime or epoch ms)' : 'must be a date: YYYY-MM-DD, ISO datetime or epoch ms'),

@@ -45,7 +45,10 @@ export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, cont
   };
 }
 
-/** AWS entry point: deps from the AWS wiring (DynamoDB, SSM, Secrets Manager, Binance via ccxt). */
+/**
+ * AWS entry point: DynamoDB, SSM, Secrets Manager, Binance via ccxt (functions/wiring/awsDeps.ts).
+ * The local variant that `mft invoke bar-close` runs is functions/handlers/local/bar-close.ts.
+ */
 export const handler = makeBarCloseHandler(async () => {
   const { awsBarCloseDeps } = await import('../wiring/awsDeps.ts');
   return awsBarCloseDeps();

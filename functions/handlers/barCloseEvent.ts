@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** EventBridge scheduled event (the rule fires one minute before each bar close). */
 export const ScheduledEventSchema = z.object({

@@ -1,5 +1,5 @@
 import type { Context, SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { escapeMarkdownV2 } from '../adapters/telegram/markdownV2.ts';
 import { TelegramClient } from '../adapters/telegram/telegramClient.ts';
 import type { Secrets } from '../ports/secrets.ts';

@@ -43,9 +43,18 @@ export interface OrderRecord {
   updatedAt: number;
 }
 
+/**
+ * DAY#<date>: the engine state at the start of a UTC day (after the last bar of the day before),
+ * written once by the bar-close run that folds that bar. The daily report re-runs the day's bars
+ * through the backtest from it (the parity section) and reads the day's audit from `auditSeq` on.
+ */
 export interface DayRecord {
   day: string;
-  summary: Record<string, unknown>;
+  state: EngineState;
+  /** Open time of the last bar folded into `state` (the previous day's last bar). */
+  lastBarOpenTime: number;
+  /** Audit records of the day start at or after this sequence number. */
+  auditSeq: number;
 }
 
 /** A conditional write lost: another writer changed the item first. */
@@ -67,6 +76,7 @@ export interface StateStore {
   claim(claim: BarClaim): Promise<'claimed' | 'duplicate'>;
   getBar(openTime: number): Promise<BarClaim | null>;
   /**
+   * `days` are start-of-day snapshots, each written only if absent (a re-run writes the same one).
    * Throws ConcurrencyError when an audit seq is taken or the stored version is not
    * `expectedVersion` (null = no state yet); at most 1000 audit records per commit.
    */
@@ -77,5 +87,6 @@ export interface StateStore {
   updateOrder(order: OrderRecord): Promise<void>;
   listOrders(): Promise<OrderRecord[]>;
   readAudit(fromSeq?: number, limit?: number): Promise<ChainedRecord[]>;
+  /** The start-of-day snapshot (null when no bar-close run crossed into that day). */
   getDay(day: string): Promise<DayRecord | null>;
 }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfig } from '../../config/load.ts';
 import { CcxtExchange } from '../adapters/binance/ccxtExchange.ts';
 import { createBinanceClient } from '../adapters/binance/createBinanceClient.ts';
@@ -18,7 +18,7 @@ import { appendAudit } from '../app/appendAudit.ts';
 import type { BarCloseDeps } from '../app/runBarClose.ts';
 import type { BinanceKeys } from '../ports/secrets.ts';
 import type { Clock } from '../ports/clock.ts';
-import { botId } from './stageStore.ts';
+import { botId } from './botId.ts';
 
 /** What the stack sets on the bar-close function (lib/constructs/barCloseTrader.ts). */
 export const AwsEnvSchema = z.object({

@@ -19,9 +19,8 @@ export interface StageHandles {
   close(): Promise<void>;
 }
 
-export const tableName = (stage: string): string => `mft-${stage}`;
-export const botId = (cfg: AppConfig): string => cfg.stage.bot_id ?? `${cfg.stage.name}-${cfg.strategy.name}`;
-export const haltParameter = (stage: string): string => `/mft/${stage}/halt`;
+import { botId, haltParameter, tableName } from './botId.ts';
+export { botId, haltParameter, tableName };
 
 /** The operator's view of a stage: local = .mft (dynalite files, halt file); AWS = DynamoDB + SSM. */
 export async function openStage(stage: string, home = '.mft'): Promise<StageHandles> {

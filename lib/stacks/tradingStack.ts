@@ -7,6 +7,7 @@ import { acknowledge } from '../nag.ts';
 import { Alerting } from '../constructs/alerting.ts';
 import { BacktestFunction } from '../constructs/backtestFunction.ts';
 import { BarCloseTrader } from '../constructs/barCloseTrader.ts';
+import { DailyReport } from '../constructs/dailyReport.ts';
 import { KillSwitch } from '../constructs/killSwitch.ts';
 import { StageSecrets } from '../constructs/stageSecrets.ts';
 
@@ -27,12 +28,14 @@ const BAR_MS: Record<string, number> = { '1m': 60_000, '3m': 180_000, '5m': 300_
 export class TradingStack extends Stack {
   readonly trader: BarCloseTrader;
   readonly alerting: Alerting;
+  readonly report: DailyReport;
   constructor(scope: Construct, id: string, p: TradingStackProps) {
     super(scope, id, p);
     const ks = new KillSwitch(this, 'KillSwitch', { stage: p.stage, initial: p.initialHalt });
     const secrets = new StageSecrets(this, 'Secrets', { stage: p.stage });
     this.alerting = new Alerting(this, 'Alerting', { stage: p.stage, telegram: secrets.telegram });
     this.trader = new BarCloseTrader(this, 'BarClose', { stage: p.stage, timeframe: p.timeframe, table: p.table, halt: ks.parameter, binance: secrets.binance, alerts: this.alerting.topic, config: p.config });
+    this.report = new DailyReport(this, 'DailyReport', { stage: p.stage, table: p.table, alerts: this.alerting.topic, config: p.config });
     const backtest = new BacktestFunction(this, 'Backtest', { stage: p.stage });
 
     const m = (name: string, stat = 'Sum', dims: Record<string, string> = { stage: p.stage }) => new Metric({ namespace: 'MFT', metricName: name, dimensionsMap: { service: `mft-${p.stage}`, ...dims }, statistic: stat, period: Duration.minutes(5) });
@@ -50,6 +53,7 @@ export class TradingStack extends Stack {
     a.alarm('ReconcileMismatch', m('ReconcileMismatch'), { threshold: 1, comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, description: 'exchange and bot state differ: the bot halted itself' });
     a.alarm('HaltChanged', m('HaltChanged'), { threshold: 1, comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, description: 'kill switch changed' });
     a.alarm('DailyLossNear', m('DayPnl', 'Minimum'), { threshold: -0.75 * p.maxDailyLossUsd, comparison: ComparisonOperator.LESS_THAN_THRESHOLD, description: `day P&L below 75% of the ${p.maxDailyLossUsd} USD daily loss limit` });
+    a.alarm('DailyReportErrors', this.report.fn.metricErrors({ period: Duration.hours(1) }), { threshold: 1, comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, description: 'the daily report failed (no report in Telegram today)' });
     a.alarm('DlqMessages', this.trader.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }), { threshold: 1, comparison: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, description: 'failed bar-close invocations in the DLQ' });
 
     new Dashboard(this, 'Dashboard', {

@@ -126,11 +126,20 @@ export function stateStoreContract(name: string, make: () => Promise<{ store: St
       }
     });
 
-    it('day records', async () => {
+    it('start-of-day snapshots: floats round-trip, first write wins, absent day is null', async () => {
       const { store, done } = await make();
       try {
-        await store.commit(stored(1), null, [], [{ day: '2025-01-01', summary: { trades: 3, pnl: -1.5 } }]);
-        expect(await store.getDay('2025-01-01')).toEqual({ day: '2025-01-01', summary: { trades: 3, pnl: -1.5 } });
+        const first = stored(1);
+        await store.commit(first, null, [], [{ day: '2025-01-01', state: first.state, lastBarOpenTime: 1_735_689_300_000, auditSeq: 7 }]);
+        const got = await store.getDay('2025-01-01');
+        expect(got).toEqual({ day: '2025-01-01', state: first.state, lastBarOpenTime: 1_735_689_300_000, auditSeq: 7 });
+        expect(got!.state.realized).toBe(0.1 + 0.2);
+        // a re-run after a crash writes the day again: the first snapshot stays, the commit succeeds
+        const other = stored(2);
+        other.state.realized = -4.25;
+        await store.commit(other, 1, [], [{ day: '2025-01-01', state: other.state, lastBarOpenTime: 1, auditSeq: 9 }]);
+        expect((await store.getDay('2025-01-01'))!.auditSeq).toBe(7);
+        expect((await store.getDay('2025-01-01'))!.state.realized).toBe(0.1 + 0.2);
         expect(await store.getDay('2025-01-02')).toBeNull();
       } finally {
         await done();

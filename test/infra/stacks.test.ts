@@ -121,8 +121,10 @@ describe('trading stack', () => {
     t.hasResourceProperties('AWS::SNS::TopicPolicy', Match.objectLike({ PolicyDocument: Match.objectLike({ Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) }) }));
     const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Record<string, unknown>);
     const by = (name: string) => alarms.find((a) => a.MetricName === name)!;
-    expect(alarms).toHaveLength(7);
-    expect(by('Errors')).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms).toHaveLength(8);
+    const errors = alarms.filter((a) => a.MetricName === 'Errors');
+    expect(errors.map((a) => a.AlarmDescription).sort()).toEqual(['bar-close function errors', 'the daily report failed (no report in Telegram today)']);
+    for (const e of errors) expect(e).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
     expect(by('Heartbeat')).toMatchObject({ Threshold: 1, ComparisonOperator: 'LessThanThreshold', EvaluationPeriods: 2, TreatMissingData: 'breaching', Period: 300 });
     expect(by('BarCloseToAckMs')).toMatchObject({ Threshold: 5000, ExtendedStatistic: 'p99', ComparisonOperator: 'GreaterThanThreshold' });
     expect(by('ReconcileMismatch')).toMatchObject({ Threshold: 1 });
@@ -131,6 +133,33 @@ describe('trading stack', () => {
     expect(by('ApproximateNumberOfMessagesVisible')).toMatchObject({ Threshold: 1 });
     for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain('AlertingTopic');
     expect(tpl(live.trading).findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'DayPnl', Threshold: -15 } })).not.toEqual({});
+  });
+
+  it('daily report: 00:05 UTC rule, Node 22+ arm64, reads the one table, publishes to the one topic, no secrets, no SSM', () => {
+    const t = tpl(paper.trading);
+    const fns = t.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'mft-paper-daily-report' } });
+    const [logical, fn] = Object.entries(fns)[0]!;
+    const props = fn.Properties as { Runtime: string; Architectures: string[]; Timeout: number; Environment: { Variables: Record<string, unknown> } };
+    expect(Number(props.Runtime.replace(/\D/g, ''))).toBeGreaterThanOrEqual(22);
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.Timeout).toBe(120);
+    expect(Object.keys(props.Environment.Variables).sort()).toEqual(['MFT_ALERT_TOPIC_ARN', 'MFT_CONFIG', 'MFT_STAGE', 'MFT_TABLE']);
+    expect(JSON.parse(String(props.Environment.Variables.MFT_CONFIG))).toMatchObject({ stage: { name: 'paper' } });
+    const rules = Object.values(t.findResources('AWS::Events::Rule')).filter((r) => JSON.stringify(r.Properties).includes(logical));
+    expect(rules.map((r) => (r.Properties as { ScheduleExpression: string }).ScheduleExpression)).toEqual(['cron(5 0 * * ? *)']);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p.Properties));
+    const role = JSON.stringify((fn.Properties as { Role: unknown }).Role);
+    const mine = policies.filter((p) => p.includes(JSON.parse(role)['Fn::GetAtt'][0]));
+    expect(mine).toHaveLength(1);
+    const pol = mine[0]!;
+    expect(pol).toContain('dynamodb:GetItem');
+    expect(pol).toContain('dynamodb:Query');
+    expect(pol).not.toMatch(/dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/);
+    expect(pol).toContain('ImportValue');
+    expect(pol).toContain('sns:Publish');
+    expect(pol).not.toContain('secretsmanager');
+    expect(pol).not.toContain('ssm:');
+    expect(pol).not.toContain('"Resource":"*"');
   });
 
   it('backtest function and its bucket (TLS only, no public access, read-only grant); a dashboard', () => {

@@ -4,7 +4,7 @@ import type { ChainedRecord } from '../../app/auditChain.ts';
 import type { EngineState } from '../../core/portfolio/engineState.ts';
 import { InvariantError } from '../../core/errors.ts';
 import { ConcurrencyError, type BarClaim, type DayRecord, type OrderRecord, type StateStore, type StoredState } from '../../ports/stateStore.ts';
-import { parseAuditItem, parseBarClaim, parseOrder, parseStoredState } from './stateItems.ts';
+import { parseAuditItem, parseBarClaim, parseDayItem, parseOrder, parseStoredState } from './stateItems.ts';
 
 /** Bounded so one commit stays one parallel round trip (a bar writes ~10-20 records). */
 export const MAX_AUDIT_PER_COMMIT = 1000;
@@ -91,10 +91,19 @@ export class DynamoStateStore implements StateStore {
       : [];
     const results = await Promise.allSettled([
       ...block,
-      ...days.map((d) => this.doc.send(new PutCommand({ TableName: this.table, Item: { PK: this.pk, SK: sk.day(d.day), day: d.day, summary: JSON.stringify(d.summary) } }))),
+      ...days.map((d) =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { PK: this.pk, SK: sk.day(d.day), day: d.day, lastBarOpenTime: d.lastBarOpenTime, auditSeq: d.auditSeq, state: JSON.stringify(d.state) },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        ),
+      ),
     ]);
     for (const [i, r] of results.entries()) {
       if (r.status === 'fulfilled') continue;
+      if (i >= block.length && isConditionFailure(r.reason)) continue; // the day's snapshot is already there: first write wins
       if (i < block.length && isConditionFailure(r.reason)) throw new ConcurrencyError('audit record already exists', 'audit.seq', audit[0]!.seq, { cause: r.reason });
       throw r.reason;
     }
@@ -184,7 +193,7 @@ export class DynamoStateStore implements StateStore {
 
   async getDay(day: string): Promise<DayRecord | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: this.pk, SK: sk.day(day) }, ConsistentRead: true }));
-    return r.Item ? { day, summary: JSON.parse(String(r.Item.summary)) as Record<string, unknown> } : null;
+    return r.Item ? parseDayItem(r.Item) : null;
   }
 
   private async queryPrefix(prefix: string): Promise<Record<string, unknown>[]> {

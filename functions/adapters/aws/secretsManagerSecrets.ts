@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BinanceKeys, Secrets, TelegramBot } from '../../ports/secrets.ts';
 
 const BinanceSchema = z.object({ apiKey: z.string().min(1), secret: z.string().min(1) });

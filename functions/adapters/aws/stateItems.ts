@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FieldError } from '../../core/errors.ts';
 import type { ChainedRecord } from '../../app/auditChain.ts';
 import { reviveIndicatorState } from '../../core/indicators/indicatorState.ts';
 import type { EngineState } from '../../core/portfolio/engineState.ts';
-import type { BarClaim, OrderRecord, StoredState } from '../../ports/stateStore.ts';
+import type { BarClaim, DayRecord, OrderRecord, StoredState } from '../../ports/stateStore.ts';
 
 /** A stored item that is not what this code version writes: never guessed at, never overwritten. */
 export class StoredItemError extends FieldError {
@@ -168,4 +168,14 @@ export function parseBarClaim(item: Record<string, unknown>): BarClaim {
   if (!r.success) throw new StoredItemError('BAR item is malformed', String(item.SK), undefined, { cause: r.error });
   const intents = (JSON.parse(r.data.intents) as unknown[]).map((o) => parseOrder(o as Record<string, unknown>));
   return { openTime: r.data.openTime, claimedAt: r.data.claimedAt, by: r.data.by, intents };
+}
+
+/** A DAY item: the start-of-day snapshot the daily report re-runs from. */
+export function parseDayItem(item: Record<string, unknown>): DayRecord {
+  const r = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), lastBarOpenTime: num, auditSeq: num.int().nonnegative(), state: z.string() }).safeParse(item);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new StoredItemError(`DAY item is malformed: ${i.message}`, `${String(item.SK)}.${i.path.join('.')}`, undefined, { cause: r.error });
+  }
+  return { day: r.data.day, lastBarOpenTime: r.data.lastBarOpenTime, auditSeq: r.data.auditSeq, state: parseEngineStateJson(r.data.state) };
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * zod schemas of the raw Binance replies (ccxt's `info`) the adapter relies on: spec

@@ -39,7 +39,7 @@ export class MemoryStateStore implements StateStore {
       if (this.audit.has(c.seq)) conflict ??= c.seq;
       else this.audit.set(c.seq, JSON.parse(JSON.stringify(c)) as ChainedRecord);
     }
-    for (const d of days) this.days.set(d.day, { day: d.day, summary: JSON.parse(JSON.stringify(d.summary)) as Record<string, unknown> });
+    for (const d of days) if (!this.days.has(d.day)) this.days.set(d.day, { ...d, state: parseEngineStateJson(JSON.stringify(d.state)) });
     if (conflict !== null) throw new ConcurrencyError('audit record already exists', 'audit.seq', conflict);
     const current = this.state?.item.version ?? null;
     if (current !== expectedVersion) throw new ConcurrencyError('state was changed by another writer', 'version', expectedVersion);
@@ -72,7 +72,8 @@ export class MemoryStateStore implements StateStore {
   }
 
   async getDay(day: string): Promise<DayRecord | null> {
-    return this.days.get(day) ?? null;
+    const d = this.days.get(day);
+    return d ? { ...d, state: parseEngineStateJson(JSON.stringify(d.state)) } : null;
   }
 
   /** Test hook: tamper with a stored audit record (the chain verifier must notice). */

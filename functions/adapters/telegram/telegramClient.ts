@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { splitMessage } from './markdownV2.ts';
 
 const Reply = z.object({

@@ -12,6 +12,7 @@ export const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./halt.ts'),
   () => import('./invoke.ts'),
   () => import('./replay.ts'),
+  () => import('./report.ts'),
   () => import('./start.ts'),
   () => import('./validate.ts'),
 ];

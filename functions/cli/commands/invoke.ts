@@ -13,8 +13,13 @@ export function register(program: Command): void {
     .argument('<function>', 'handler name under functions/handlers (backtest, bar-close, daily-report, telegram-notifier)')
     .argument('<event>', 'JSON event file')
     .action(async (fn: string, eventPath: string) => {
-      const file = resolve('functions/handlers', `${fn}.ts`);
-      if (!/^[a-z-]+$/.test(fn) || !existsSync(file)) throw new Error(`no handler named '${fn}' (looked for ${file})`);
+      const aws = resolve('functions/handlers', `${fn}.ts`);
+      if (!/^[a-z-]+$/.test(fn) || !existsSync(aws)) throw new Error(`no handler named '${fn}' (looked for ${aws})`);
+      // Off AWS, a handler with a local composition (functions/handlers/local/) runs that one: same
+      // handler logic, local peers instead of AWS clients (kept out of the Lambda bundles).
+      const local = resolve('functions/handlers/local', `${fn}.ts`);
+      const stage = process.env.MFT_STAGE;
+      const file = (!stage || stage === 'local') && existsSync(local) ? local : aws;
       let event: unknown;
       try {
         event = JSON.parse(readFileSync(eventPath, 'utf8'));

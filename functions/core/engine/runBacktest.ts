@@ -27,6 +27,11 @@ export interface BacktestInput {
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Start from this state (daily report parity, resumed runs). */
   initialState?: EngineState;
+  /**
+   * Close positions still open after the last bar at its close (reason `end`, spec section 5).
+   * Default true; the daily report's parity re-run keeps them open, as the live bot does.
+   */
+  closeAtEnd?: boolean;
 }
 
 export interface BacktestResult {
@@ -127,7 +132,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     dWin.push(d ? { high: d.high, low: d.low, from: 0, to: 0 } : null);
   }
   const exposureBars = foldBars(st, series, detail, dPtr, dWin, barObjs, markets, ctx, sink, delay, equity, input.onProgress);
-  closeAtEnd(st, series, ctx, sink);
+  if (input.closeAtEnd ?? true) closeAtEnd(st, series, ctx, sink);
   input.onProgress?.(len, len);
   return {
     trades: sink.trades,

@@ -11,7 +11,7 @@ import { regimeOf, trendingV3Signal } from '../strategy/trendingV3.ts';
 import type { ExitReason, ScheduledExitReason } from '../types.ts';
 import { protectiveTriggerOf, Trigger } from '../fills/protective.ts';
 import { clientOrderId, type IntentCode } from './clientOrderId.ts';
-import { eventRank, type FillEvent, type StepSink } from './events.ts';
+import { eventRank, type ClosedTrade, type FillEvent, type StepSink } from './events.ts';
 import type { StepContext } from './stepContext.ts';
 
 const EXIT_CODE: Record<ScheduledExitReason, IntentCode> = { time: 'tx', daily_loss: 'dl', flatten: 'fl' };
@@ -302,7 +302,7 @@ export function applyEvent(
   st.realized += pos.side * (ev.price - pos.entryPrice) * pos.qty - ev.fee;
   st.tradeSeq++;
   sink.audit({ type: 'fill', time: openTime, symbol: s.symbol, kind: 'exit', reason, qty: ev.qty, price: ev.price, fee: ev.fee, fillTime: ev.time });
-  sink.trade({
+  const trade: ClosedTrade = {
     symbol: s.symbol,
     signalTime: pos.signalTime,
     entryTime: pos.entryTime,
@@ -316,8 +316,10 @@ export function applyEvent(
     pnl,
     reason,
     regime: pos.regime,
-  });
-  sink.audit({ type: 'trade', time: openTime, symbol: s.symbol, pnl, reason, entryTime: pos.entryTime, side: pos.side });
+  };
+  sink.trade(trade);
+  // The whole trade is audited: the daily report rebuilds the day's trades from the audit trail.
+  sink.audit({ type: 'trade', time: openTime, ...trade });
   s.position = null;
   s.scheduledExit = null;
   s.lastExitBar = j;
