@@ -70,6 +70,18 @@ lines.push(
   `binance part of the bar-close bundle: ${fmt(bb.oursBytes / 1024, 0)} KiB vs ccxt barrel ${fmt(bb.barrelBytes / 1024, 0)} KiB = ${fmt(bb.sizeRatio, 3)}x (limits 2.5 MiB, 0.35x); exchanges in it: ${bb.exchanges.join(', ')}; ccxt pro files: ${bb.proFiles}`,
   `fresh-process import: ${fmt(bb.oursInitMs, 1)} ms vs barrel ${fmt(bb.barrelInitMs, 1)} ms = ${fmt(bb.initRatio, 3)}x (limit 0.7x)`,
 );
+// 7. report.html for a year of 5m bars (backtest of the year, then rendering alone is timed).
+{
+  const { backtestJob } = await import('../functions/app/backtestJob.ts');
+  const { renderHtmlReport } = await import('../functions/app/htmlReport.ts');
+  const year = sliceSeries(series, 0, Math.min(series.length, 365 * 288));
+  const job = backtestJob({ cfg: config, configHash: 'bench', codeVersion: 'bench', series: [year] });
+  let html = '';
+  const ms = timeBest(() => (html = renderHtmlReport({ title: 'bench', meta: {}, series: year, trades: job.result.trades, audit: job.audit, times: year.openTime, equity: job.result.equity, metrics: job.metrics })), 5, 1);
+  const bytesOut = Buffer.byteLength(html);
+  results.report = { bars: year.length, trades: job.result.trades.length, renderMs: ms, bytes: bytesOut, budgetMs: 2000, budgetBytes: 5 * 1024 * 1024 };
+  lines.push(`report.html for ${year.length} bars (${job.result.trades.length} trades): ${fmt(ms, 0)} ms, ${fmt(bytesOut / 1024 / 1024, 2)} MB (budgets 2000 ms, 5 MB)`);
+}
 process.stdout.write(lines.join('\n') + '\n');
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -28,6 +28,8 @@ export interface LocalReplayInput {
   exchange?: 'emulator' | 'sim' | undefined;
   faults?: string | undefined;
   seed?: number | undefined;
+  /** Title of report.html. */
+  title?: string | undefined;
 }
 
 export interface LocalReplayReport {
@@ -92,6 +94,13 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         equity: bt.result.equity,
         audit: audit.map((c) => c.record as never),
         summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: i.series.length, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
+        report: {
+          title: i.title ?? `Replay ${i.cfg.symbols.join(',')} ${i.cfg.timeframe}`,
+          meta: { stage: i.cfg.stage.name, 'config hash': i.configHash.slice(0, 16), 'code version': i.codeVersion, exchange: r.exchange.kind, bars: String(i.series.length), 'handler p99': `${report.latency.wallP99.toFixed(1)} ms` },
+          series: i.series,
+          metrics,
+          parity,
+        },
       });
       // The stored chain itself (seq, prevHash, hash) replaces the re-chained export.
       writeFileSync(join(i.out, 'audit.jsonl'), audit.map((c) => JSON.stringify(c)).join('\n') + '\n');

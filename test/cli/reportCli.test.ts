@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,14 @@ describe('mft report and mft invoke for the daily report and the bar close, on t
   it('after a local replay: the report of a full day prints PARITY OK; --json agrees with the replay trades; invoke gives the same', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mft-home-'));
     const { config, hash } = loadConfig('config/stages/local.yaml');
-    const r = await localReplayJob({ cfg: config, configHash: hash, codeVersion: 'test', series: syntheticMarket({ seed: 42, bars: 3 * 288 }), home, exchange: 'sim' });
+    const out = join(home, 'run');
+    const r = await localReplayJob({ cfg: config, configHash: hash, codeVersion: 'test', series: syntheticMarket({ seed: 42, bars: 3 * 288 }), home, exchange: 'sim', out });
     expect(r.parity.equal).toBe(true);
+    // the replay's report.html carries the parity verdict and every trade (drawn in the browser test)
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { parity: { equal: boolean; replayTrades: number }; trades: unknown[] };
+    expect(data.parity).toMatchObject({ equal: true, replayTrades: r.replay.trades.length });
+    expect(data.trades).toHaveLength(r.replay.trades.length);
     const text = run(['report', '--stage', 'local', '--home', home, '--date', '2025-01-02']);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^MFT local daily report 2025-01-02\nbars {10}288\/288\n/);

@@ -64,6 +64,7 @@ export function register(program: Command): void {
           equity: job.result.equity,
           audit: job.audit,
           summary: job.summary,
+          report: { title: `Backtest ${data.config.symbols.join(',')} ${data.config.timeframe}`, meta: { ...extra, trades: String(job.result.trades.length), 'code version': codeVersion() }, series: data.series, metrics: job.metrics },
         });
         process.stdout.write(`\nwrote ${files.join(', ')}\n`);
       }

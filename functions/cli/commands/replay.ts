@@ -55,6 +55,7 @@ export function register(program: Command): void {
       const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed });
       bar.stop();
       process.stdout.write(formatReplayReport(`Replay ${data.config.symbols.join(',')} ${data.config.timeframe}`, r, { data: data.label, 'config hash': hash.slice(0, 16) }) + '\n');
+      if (o.out) process.stdout.write(`\nreport: ${resolve(o.out, 'report.html')}\n`);
       if (!r.parity.equal) process.exitCode = 1;
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '../../../config/load.ts';
 import { localReplayJob } from '../../app/localReplayJob.ts';
 import { sliceSeries } from '../../core/market/bar.ts';
@@ -34,6 +34,7 @@ export function register(program: Command): void {
         }) + '\n',
       );
       process.stdout.write(`\nwrote ${['trades.csv', 'summary.json', 'equity.csv', 'audit.jsonl', 'parity.json'].map((f) => join(o.out, f)).join(', ')}\n`);
+      process.stdout.write(`report: ${resolve(o.out, 'report.html')} (open it in a browser; works offline)\n`);
       if (!r.parity.equal) process.exitCode = 1;
     });
 }
