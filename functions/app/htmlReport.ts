@@ -5,6 +5,8 @@ import type { AuditRecord, ClosedTrade } from '../core/engine/events.ts';
 import type { BarSeries } from '../core/market/bar.ts';
 import type { Metrics } from '../core/report/metrics.ts';
 import type { ParityVerdict } from './parity.ts';
+import type { SweepSummary } from './sweep/sweepSummary.ts';
+import type { WalkforwardSummary } from './sweep/walkforward.ts';
 
 export interface HtmlReportInput {
   title: string;
@@ -19,6 +21,10 @@ export interface HtmlReportInput {
   equity: ArrayLike<number>;
   metrics: Metrics;
   parity?: ParityVerdict | undefined;
+  /** Sweeps: heatmap, top combinations and the overfitting verdict (the charts show the best combination). */
+  sweep?: SweepSummary | undefined;
+  /** Walk-forward: per-window in-sample vs out-of-sample metrics and the verdict. */
+  walkforward?: WalkforwardSummary | undefined;
 }
 
 /** At most this many candles in the file: a year of 5m bars becomes 30m candles (~17.5k), <= 5 MB in all. */
@@ -85,7 +91,7 @@ export function reportData(i: HtmlReportInput): Record<string, unknown> {
       sl: lv?.sl ?? null,
     };
   });
-  return { title: i.title, meta: i.meta, candleMinutes: (k * s.intervalMs) / 60_000, candles: c, equity: eq, trades, metrics: i.metrics, parity: i.parity ?? null, symbol: s.symbol };
+  return { title: i.title, meta: i.meta, candleMinutes: (k * s.intervalMs) / 60_000, candles: c, equity: eq, trades, metrics: i.metrics, parity: i.parity ?? null, sweep: i.sweep ?? null, walkforward: i.walkforward ?? null, symbol: s.symbol };
 }
 
 const esc = (x: string): string => x.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
@@ -114,6 +120,8 @@ th:first-child,td:first-child{text-align:left}.scroll{max-height:420px;overflow:
 <main>
 <section><h2>Summary</h2><div class="kpis" id="kpis"></div></section>
 <section id="parity-section" hidden><h2>Parity (replay vs backtest, trade by trade)</h2><div id="parity"></div></section>
+<section id="sweep-section" hidden><h2>Sweep</h2><p id="sweep-verdict"></p><canvas class="bars" id="heatmap" style="height:320px"></canvas><div class="scroll" style="max-height:260px"><table id="sweep-top"></table></div></section>
+<section id="wf-section" hidden><h2>Walk-forward (out of sample)</h2><p id="wf-verdict"></p><div class="scroll"><table id="wf-table"></table></div></section>
 <section><h2 id="price-title">Price</h2><div class="chart" id="price" data-chart="price"></div></section>
 <section><h2>Equity and drawdown</h2><div class="small" id="equity" data-chart="equity"></div><div class="small" id="drawdown" data-chart="drawdown"></div></section>
 <section><h2>P&amp;L breakdown</h2><div class="grid3">
@@ -144,6 +152,35 @@ th:first-child,td:first-child{text-align:left}.scroll{max-height:420px;overflow:
     var p = D.parity, h = '<p class="' + (p.equal ? 'ok' : 'bad') + '">' + (p.equal ? 'PARITY OK' : 'PARITY FAILED') + ': backtest ' + p.backtestTrades + ' trades, replay ' + p.replayTrades + '</p>';
     if (p.mismatches.length) h += '<table><thead><tr><th>trade</th><th>field</th><th>backtest</th><th>replay</th></tr></thead><tbody>' + p.mismatches.map(function (x) { return '<tr><td>' + x.index + '</td><td>' + x.field + '</td><td>' + JSON.stringify(x.backtest) + '</td><td>' + JSON.stringify(x.replay) + '</td></tr>'; }).join('') + '</tbody></table>';
     document.getElementById('parity').innerHTML = h;
+  }
+
+  if (D.sweep) {
+    var S = D.sweep, sec = document.getElementById('sweep-section');
+    sec.hidden = false;
+    document.getElementById('heatmap').setAttribute('data-chart', 'heatmap');
+    document.getElementById('sweep-verdict').textContent = S.verdict + ' Best by ' + S.metric + ': ' + Object.keys(S.best.params).map(function (k) { return k + '=' + S.best.params[k]; }).join(' ') + ' (shown in the charts below).';
+    var hm = document.getElementById('heatmap'), hr = window.devicePixelRatio || 1, hw = hm.clientWidth, hh = hm.clientHeight;
+    hm.width = hw * hr; hm.height = hh * hr; var hg = hm.getContext('2d'); hg.scale(hr, hr); hg.fillStyle = '#fff'; hg.fillRect(0, 0, hw, hh);
+    var cells = S.heatmap.cells, ny = cells.length, nx = S.heatmap.x.values.length, vals = [];
+    cells.forEach(function (row) { row.forEach(function (v) { if (v !== null) vals.push(v); }); });
+    var lo = Math.min.apply(null, vals.concat([0])), hi = Math.max.apply(null, vals.concat([0])), left = 60, bottom = 30, cw = (hw - left - 10) / nx, ch = (hh - bottom - 10) / ny;
+    var color = function (v) { if (v === null) return '#e5e7eb'; var t = hi === lo ? 0.5 : (v - lo) / (hi - lo); var r = Math.round(220 - 200 * t), g = Math.round(38 + 160 * t); return 'rgb(' + r + ',' + g + ',60)'; };
+    hg.font = '10px sans-serif'; hg.textAlign = 'center';
+    for (var yy = 0; yy < ny; yy++) for (var xx = 0; xx < nx; xx++) { hg.fillStyle = color(cells[yy][xx]); hg.fillRect(left + xx * cw, 10 + (ny - 1 - yy) * ch, Math.max(1, cw - 1), Math.max(1, ch - 1)); }
+    hg.fillStyle = '#374151';
+    var stepX = Math.max(1, Math.ceil(nx / 12));
+    for (var xx2 = 0; xx2 < nx; xx2 += stepX) hg.fillText(String(S.heatmap.x.values[xx2]), left + (xx2 + 0.5) * cw, hh - 14);
+    hg.fillText(S.heatmap.x.key, left + (hw - left) / 2, hh - 2);
+    hg.textAlign = 'right';
+    if (S.heatmap.y) { var stepY = Math.max(1, Math.ceil(ny / 10)); for (var yy2 = 0; yy2 < ny; yy2 += stepY) hg.fillText(String(S.heatmap.y.values[yy2]), left - 4, 10 + (ny - 1 - yy2 + 0.5) * ch + 3); hg.save(); hg.translate(10, hh / 2); hg.rotate(-Math.PI / 2); hg.textAlign = 'center'; hg.fillText(S.heatmap.y.key, 0, 0); hg.restore(); }
+    var keys = Object.keys(S.best.params);
+    document.getElementById('sweep-top').innerHTML = '<thead><tr><th>#</th>' + keys.map(function (k) { return '<th>' + k + '</th>'; }).join('') + '<th>' + S.metric + '</th></tr></thead><tbody>' + S.top.map(function (r) { return '<tr><td>' + r.index + '</td>' + keys.map(function (k) { return '<td>' + r.params[k] + '</td>'; }).join('') + '<td>' + fmt(r.value, 4) + '</td></tr>'; }).join('') + '</tbody>';
+  }
+  if (D.walkforward) {
+    var W = D.walkforward;
+    document.getElementById('wf-section').hidden = false;
+    document.getElementById('wf-verdict').textContent = W.verdict;
+    document.getElementById('wf-table').innerHTML = '<thead><tr><th>window</th><th>train</th><th>test</th><th>chosen</th><th>IS ' + W.metric + '</th><th>OOS ' + W.metric + '</th><th>OOS trades</th><th>OOS P&amp;L</th></tr></thead><tbody>' + W.windows.map(function (w, k) { return '<tr><td>' + (k + 1) + '</td><td>' + w.trainFrom.slice(0, 10) + ' .. ' + w.trainTo.slice(0, 10) + '</td><td>' + w.testFrom.slice(0, 10) + ' .. ' + w.testTo.slice(0, 10) + '</td><td>' + Object.keys(w.params).map(function (p) { return p + '=' + w.params[p]; }).join(' ') + '</td><td>' + fmt(w.isMetric, 4) + '</td><td>' + fmt(w.oosMetric, 4) + '</td><td>' + w.oosTrades + '</td><td class="' + (w.oosPnl >= 0 ? 'pos' : 'neg') + '">' + fmt(w.oosPnl) + '</td></tr>'; }).join('') + '</tbody>';
   }
 
   var opts = function (el) { return { width: el.clientWidth, height: el.clientHeight, layout: { background: { color: '#ffffff' }, textColor: '#333' }, timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 }, rightPriceScale: { borderVisible: false }, grid: { vertLines: { color: '#f0f0f0' }, horzLines: { color: '#f0f0f0' } } }; };

@@ -77,7 +77,10 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
 
   // 1. Wake early: load state and filters while the bar is still forming, then wait for the close
   // and poll until the closed kline is there (never trust ':00'; Binance can be 10-24 s late).
-  let stored = await d.store.load();
+  // One read for the state and this bar's claim (left by an earlier run of this bar that crashed).
+  const loaded = await d.store.loadForBar(barOpen);
+  let stored = loaded.state;
+  const priorClaim = loaded.claim;
   let expected: number | null = stored ? stored.version : null;
   if (stored && stored.lastBarOpenTime !== null && stored.lastBarOpenTime >= barOpen) {
     // Already decided and committed: a duplicate invocation (EventBridge is at-least-once).
@@ -229,11 +232,14 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     status: 'intent',
     updatedAt: now,
   }));
-  const claim = await d.store.claim({ openTime: barOpen, claimedAt: now, by: input.requestId, intents: orderRecords });
+  // A bar without orders needs no claim: the state write is conditional on the version read, so a
+  // duplicate run of such a bar commits nothing twice, and there is no order to send twice. This
+  // saves one DynamoDB write on most bars. A claim left by an earlier (crashed) run is honoured.
+  const claim = priorClaim ? 'duplicate' : orderRecords.length === 0 ? 'claimed' : await d.store.claim({ openTime: barOpen, claimedAt: now, by: input.requestId, intents: orderRecords });
   if (claim === 'duplicate') {
     // Claimed but not committed: an earlier run crashed after deciding. Decide again with that
     // run's decision time, so the same (deterministic) intents come out; orders are found by id.
-    const prior = await d.store.getBar(barOpen);
+    const prior = priorClaim ?? (await d.store.getBar(barOpen));
     if (prior) {
       result = decide(prior.claimedAt);
       if (mismatches.length === 0) intents = result.intents;

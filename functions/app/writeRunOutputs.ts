@@ -2,11 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditRecord, ClosedTrade } from '../core/engine/events.ts';
 import { equityCsv, tradesCsv } from '../core/report/tradesCsv.ts';
-import type { BarSeries } from '../core/market/bar.ts';
-import type { Metrics } from '../core/report/metrics.ts';
 import { chainRecords } from './auditChain.ts';
-import { renderHtmlReport } from './htmlReport.ts';
-import type { ParityVerdict } from './parity.ts';
+import { renderHtmlReport, type HtmlReportInput } from './htmlReport.ts';
 
 export interface RunOutputs {
   trades: readonly ClosedTrade[];
@@ -15,7 +12,7 @@ export interface RunOutputs {
   audit: readonly AuditRecord[];
   summary: unknown;
   /** When given, `report.html` too (self-contained: charts, trade table, parity diff). */
-  report?: { title: string; meta: Record<string, string>; series: BarSeries; metrics: Metrics; parity?: ParityVerdict | undefined } | undefined;
+  report?: Omit<HtmlReportInput, 'trades' | 'audit' | 'times' | 'equity'> | undefined;
 }
 
 /** Writes trades.csv, summary.json, equity.csv, a hash-chained audit.jsonl and (with `report`) report.html into `dir`. */

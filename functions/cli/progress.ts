@@ -1,10 +1,10 @@
 import cliProgress from 'cli-progress';
 
 /** A progress bar on a terminal (stderr), silent when stderr is not a TTY (CI, pipes, Lambda). */
-export function progressBar(label: string): { update: (done: number, total: number) => void; stop: () => void } {
+export function progressBar(label: string, unit = 'bars'): { update: (done: number, total: number) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} bars | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

@@ -72,6 +72,11 @@ export class ConcurrencyError extends FieldError {
  */
 export interface StateStore {
   load(): Promise<StoredState | null>;
+  /**
+   * The state and the claim of bar `openTime` (if any), read together (one round trip on DynamoDB):
+   * the bar-close run needs both before it decides whether the bar needs a claim at all.
+   */
+  loadForBar(openTime: number): Promise<{ state: StoredState | null; claim: BarClaim | null }>;
   /** 'duplicate' when the bar was already claimed (EventBridge is at-least-once). */
   claim(claim: BarClaim): Promise<'claimed' | 'duplicate'>;
   getBar(openTime: number): Promise<BarClaim | null>;

@@ -71,6 +71,25 @@ export function stateStoreContract(name: string, make: () => Promise<{ store: St
       }
     });
 
+    it('loadForBar: the state and the bar claim in one read (either may be absent)', async () => {
+      const { store, done } = await make();
+      try {
+        const t = 1_735_689_600_000;
+        expect(await store.loadForBar(t)).toEqual({ state: null, claim: null });
+        const claim = { openTime: t, claimedAt: t + 300_500, by: 'req-1', intents: [order('mft-local-BTCUSDT-m5dhk1s0-en')] };
+        await store.claim(claim);
+        expect(await store.loadForBar(t)).toEqual({ state: null, claim });
+        await store.commit(stored(1), null, []);
+        const both = await store.loadForBar(t);
+        expect(both.claim).toEqual(claim);
+        expect(both.state).toEqual(await store.load());
+        expect(both.state!.state.realized).toBe(0.1 + 0.2);
+        expect((await store.loadForBar(t + 300_000)).claim).toBeNull();
+      } finally {
+        await done();
+      }
+    });
+
     it('order records: create once, update, list', async () => {
       const { store, done } = await make();
       try {

@@ -74,10 +74,33 @@ describe('bar-close trader: duplicates and crashes', () => {
     expect(orders).toHaveLength(1);
   });
 
+  it('a bar without orders writes no claim; duplicate and concurrent runs of it still decide once', async () => {
+    const h = new Harness(s);
+    await h.run(0, k - 1);
+    const quiet = k - 1; // the bar before the first entry signal: no intent
+    const a = h.newContainer();
+    const b = h.newContainer();
+    const [x, y] = await Promise.all([h.bar(quiet, a), h.bar(quiet, b)]);
+    expect([x.kind, y.kind].sort()).toEqual(['decided', 'duplicate']);
+    expect(x.intents.concat(y.intents)).toEqual([]);
+    expect(await h.store.getBar(s.openTime[quiet]!)).toBeNull();
+    expect((await h.bar(quiet)).kind).toBe('duplicate');
+    const stored = (await h.store.load())!;
+    expect(stored.lastBarOpenTime).toBe(s.openTime[quiet]);
+    const chain = await h.store.readAudit();
+    expect(verifyChain(chain).ok).toBe(true);
+    const decidedThisBar = chain.map((c) => c.record as { type: string; time: number }).filter((r) => r.type === 'invocation' && r.time === s.openTime[quiet]);
+    expect(decidedThisBar.length).toBeGreaterThanOrEqual(1);
+    // the next bar (the entry) still claims, and trading goes on to the backtest's trades
+    await h.run(k, s.length);
+    expect(await h.store.getBar(s.openTime[k]!)).not.toBeNull();
+    expect(formatParity(diffTrades(ref.trades, await replayTrades(h)))).toMatch(/^PARITY OK/);
+  });
+
   // Crash right after each external step of the invocation that enters, then re-invoke (a new
   // container): one decision, no duplicate or lost order, same trades as the backtest, chain intact.
   const steps: Array<[string, 'store' | 'exchange' | 'killSwitch', string, number]> = [
-    ['state load', 'store', 'load', 1],
+    ['state and claim load', 'store', 'loadForBar', 1],
     ['kline fetch', 'exchange', 'closedBars', 1],
     ['fills fetch (reconcile)', 'exchange', 'fills', 1],
     ['positions fetch (reconcile)', 'exchange', 'positions', 1],

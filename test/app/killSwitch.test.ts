@@ -77,7 +77,7 @@ describe('bad input never trades', () => {
     await h.run(0, 3);
     const before = await h.store.readAudit();
     const bad = { load: async () => Promise.reject(Object.assign(new Error('unknown engine state schema version (state.schema=2)'), { name: 'StoredItemError' })) };
-    const handler = h.newContainer({ store: { ...h.store, load: bad.load, readAudit: h.store.readAudit.bind(h.store), commit: h.store.commit.bind(h.store), claim: h.store.claim.bind(h.store), getBar: h.store.getBar.bind(h.store), getOrder: h.store.getOrder.bind(h.store), putOrder: h.store.putOrder.bind(h.store), updateOrder: h.store.updateOrder.bind(h.store), listOrders: h.store.listOrders.bind(h.store), getDay: h.store.getDay.bind(h.store) } });
+    const handler = h.newContainer({ store: { ...h.store, load: bad.load, loadForBar: bad.load, readAudit: h.store.readAudit.bind(h.store), commit: h.store.commit.bind(h.store), claim: h.store.claim.bind(h.store), getBar: h.store.getBar.bind(h.store), getOrder: h.store.getOrder.bind(h.store), putOrder: h.store.putOrder.bind(h.store), updateOrder: h.store.updateOrder.bind(h.store), listOrders: h.store.listOrders.bind(h.store), getDay: h.store.getDay.bind(h.store) } });
     await expect(h.bar(3, handler)).rejects.toThrow(/unknown engine state schema version/);
     expect(await h.store.readAudit()).toEqual(before);
     expect(await h.exchange.fills(s.symbol, 0)).toEqual([]);

@@ -81,4 +81,39 @@ describe.skipIf(!haveBrowser)('report.html in a real browser (Debian chromium vi
       await browser.close();
     }
   }, 120_000);
+
+  it('the sweep and walk-forward reports draw their own sections too (heatmap, windows table) with no console error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mft-sweep-report-'));
+    const sw = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1.0:1.6:0.3,sl_atr=0.7,0.9,1.1', '--workers', '2', '--out', join(out, 'sweep')], { encoding: 'utf8' });
+    expect(sw.status, sw.stderr).toBe(0);
+    const wf = spawnSync('node', ['functions/cli/bin.mjs', 'walkforward', '--grid', 'tp_atr=1.0,1.5', '--train', '20d', '--test', '10d', '--workers', '2', '--out', join(out, 'wf')], { encoding: 'utf8' });
+    expect(wf.status, wf.stderr).toBe(0);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      for (const [dir, section] of [['sweep', 'sweep-section'], ['wf', 'wf-section']] as const) {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+        const errors: string[] = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        page.on('pageerror', (e) => errors.push(e.message));
+        await page.goto(pathToFileURL(join(out, dir, 'report.html')).href);
+        await page.waitForFunction('window.mftReport && window.mftReport.ready === true');
+        expect(await page.locator(`#${section}`).isVisible()).toBe(true);
+        if (dir === 'sweep') {
+          const ink = (await page.evaluate(`(() => { const c = document.getElementById('heatmap'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) n++; return n; })()`)) as number;
+          expect(ink).toBeGreaterThan(1000);
+          expect(await page.locator('#sweep-top tbody tr').count()).toBe(9);
+        } else {
+          expect(await page.locator('#wf-table tbody tr').count()).toBe(4); // (60 - 20) / 10 windows
+          expect(await page.locator('#wf-verdict').textContent()).toMatch(/^(OUT-OF-SAMPLE POSITIVE|NO OUT-OF-SAMPLE EDGE)/);
+        }
+        await page.screenshot({ path: join(resolve('test/artifacts'), `${dir}-report.png`), fullPage: true });
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 180_000);
 });

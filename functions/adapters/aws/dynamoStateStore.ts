@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainedRecord } from '../../app/auditChain.ts';
 import type { EngineState } from '../../core/portfolio/engineState.ts';
 import { InvariantError } from '../../core/errors.ts';
@@ -41,6 +41,25 @@ export class DynamoStateStore implements StateStore {
   async load(): Promise<StoredState | null> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { PK: this.pk, SK: sk.state }, ConsistentRead: true }));
     return r.Item ? parseStoredState(r.Item) : null;
+  }
+
+  async loadForBar(openTime: number): Promise<{ state: StoredState | null; claim: BarClaim | null }> {
+    const keys = [
+      { PK: this.pk, SK: sk.state },
+      { PK: this.pk, SK: sk.bar(openTime) },
+    ];
+    let items: Record<string, unknown>[] = [];
+    let pending: Record<string, unknown>[] = keys;
+    // BatchGetItem may return some keys unprocessed (throttling): ask again for those only.
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 5) throw new InvariantError('BatchGetItem left keys unprocessed after 5 attempts', 'keys', pending.length);
+      const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }));
+      items = items.concat(r.Responses?.[this.table] ?? []);
+      pending = (r.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+    const state = items.find((i) => i.SK === sk.state);
+    const bar = items.find((i) => i.SK === sk.bar(openTime));
+    return { state: state ? parseStoredState(state) : null, claim: bar ? parseBarClaim(bar) : null };
   }
 
   async claim(claim: BarClaim): Promise<'claimed' | 'duplicate'> {

@@ -57,6 +57,13 @@ export function loadCandles(path: string, opts: { symbol?: string | undefined; t
   };
 }
 
+/** The shared klines format back from a series (numbers in shortest round-trip form): what `loadCandles` reads. */
+export function candlesCsv(s: BarSeries): string {
+  const lines = [KLINE_HEADER];
+  for (let i = 0; i < s.length; i++) lines.push(`${s.openTime[i]},${s.open[i]},${s.high[i]},${s.low[i]},${s.close[i]},${s.volume[i]}`);
+  return lines.join('\n') + '\n';
+}
+
 function medianSpacing(t: Float64Array): number {
   const d: number[] = [];
   for (let i = 1; i < Math.min(t.length, 1001); i++) d.push(t[i]! - t[i - 1]!);

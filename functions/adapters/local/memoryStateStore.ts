@@ -19,6 +19,10 @@ export class MemoryStateStore implements StateStore {
     return { ...this.state.item, state: parseEngineStateJson(this.state.json) };
   }
 
+  async loadForBar(openTime: number): Promise<{ state: StoredState | null; claim: BarClaim | null }> {
+    return { state: await this.load(), claim: await this.getBar(openTime) };
+  }
+
   async claim(claim: BarClaim): Promise<'claimed' | 'duplicate'> {
     if (this.bars.has(claim.openTime)) return 'duplicate';
     this.bars.set(claim.openTime, JSON.parse(JSON.stringify(claim)) as BarClaim);

@@ -14,5 +14,6 @@ export const commands: Array<() => Promise<{ register: Register }>> = [
   () => import('./replay.ts'),
   () => import('./report.ts'),
   () => import('./start.ts'),
+  () => import('./sweep.ts'),
   () => import('./validate.ts'),
 ];

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/load.ts';
+import { loadCandles } from '../../functions/adapters/local/candles.ts';
+import { backtestJob } from '../../functions/app/backtestJob.ts';
+import { comboConfig, comboValues, GridError, parseGrid } from '../../functions/app/sweep/grid.ts';
+import { runSweep } from '../../functions/app/sweep/runSweep.ts';
+import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
+import { walkforward } from '../../functions/app/sweep/walkforward.ts';
+import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
+
+const { config } = parseConfig({});
+const series = syntheticMarket({ seed: 11, bars: 40 * 288 });
+
+describe('grid', () => {
+  it('ranges are inclusive and exact to the input decimals; lists continue across commas; mixed radix, last axis fastest', () => {
+    const g = parseGrid('tp_atr=0.8:2.0:0.05,sl_atr=0.5:1.5:0.1,adx_min=15,20,25', config);
+    expect(g.axes.map((a) => a.values.length)).toEqual([25, 11, 3]);
+    expect(g.size).toBe(825);
+    expect(g.axes[0]!.values.slice(0, 4)).toEqual([0.8, 0.85, 0.9, 0.95]);
+    expect(g.axes[0]!.values.at(-1)).toBe(2);
+    expect(g.axes[1]!.values).toEqual([0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4, 1.5]);
+    expect(comboValues(g, 0)).toEqual([0.8, 0.5, 15]);
+    expect(comboValues(g, 1)).toEqual([0.8, 0.5, 20]);
+    expect(comboValues(g, 3)).toEqual([0.8, 0.6, 15]);
+    expect(comboConfig(config, g, 824).strategy.params).toMatchObject({ tp_atr: 2, sl_atr: 1.5, adx_min: 25 });
+    expect(parseGrid('risk.max_trades_per_day=3,6', config).axes[0]).toMatchObject({ path: ['risk', 'max_trades_per_day'], values: [3, 6] });
+  });
+
+  it('a bad grid names every problem before any work', () => {
+    const bad = (spec: string): string[] => {
+      try {
+        parseGrid(spec, config);
+      } catch (e) {
+        expect(e).toBeInstanceOf(GridError);
+        return (e as GridError).problems;
+      }
+      throw new Error('accepted');
+    };
+    expect(bad('tp=1,2')[0]).toMatch(/^tp: not a strategy parameter \(known: ema_fast, /);
+    expect(bad('tp_atr=2:1:0.1')).toEqual(['tp_atr=2:1:0.1: hi must be >= lo']);
+    expect(bad('tp_atr=1:2:0')).toEqual(['tp_atr=1:2:0: step must be > 0']);
+    expect(bad('tp_atr=1,x')).toEqual(["tp_atr: 'x' is not a number"]);
+    expect(bad('tp_atr=1,tp_atr=2')).toEqual(['tp_atr: given twice']);
+    expect(bad('')).toEqual(['empty grid: expected e.g. "tp_atr=0.8:2.0:0.05,adx_min=15,20,25"']);
+    expect(bad('risk.nothing=1')).toEqual(['risk.nothing: not a numeric setting of the config']);
+    expect(bad('tp_atr=-1,1')[0]).toMatch(/^tp_atr=-1: strategy.params.tp_atr/);
+    // cross-field rule: ema_fast must stay below ema_slow in every combination (not per axis)
+    expect(bad('ema_fast=20,60,ema_slow=50,100')).toEqual(['ema_fast=60 ema_slow=50: strategy.params.ema_fast 60 is not allowed, must be < ema_slow (50)']);
+    expect(parseGrid('ema_fast=60,ema_slow=100', config).size).toBe(1);
+  });
+});
+
+describe('sweep', () => {
+  const g = parseGrid('tp_atr=1.0:1.6:0.3,sl_atr=0.7,1.1,adx_min=15,25', config);
+
+  it('rows equal single backtests of the same combinations, and are identical for 0, 1 and 2 workers', async () => {
+    const r0 = await runSweep({ base: config, grid: g, series, workers: 0 });
+    const r1 = await runSweep({ base: config, grid: g, series, workers: 1 });
+    const r2 = await runSweep({ base: config, grid: g, series, workers: 2 });
+    expect(r2.workers).toBe(2);
+    expect(r1.rows).toEqual(r0.rows);
+    expect(r2.rows).toEqual(r0.rows);
+    expect(resultsCsv(g, r2.rows)).toBe(resultsCsv(g, r0.rows));
+    for (const k of [0, 5, g.size - 1]) {
+      const job = backtestJob({ cfg: comboConfig(config, g, k), configHash: 'h', codeVersion: 't', series: [series] });
+      expect(r2.rows[k]!.metrics.trades).toBe(job.result.trades.length);
+      expect(r2.rows[k]!.metrics.netPnl).toBe(job.metrics.netPnl);
+      expect(r2.rows[k]!.metrics.fees).toBe(job.metrics.fees);
+      expect(r2.rows[k]!.metrics.sharpe).toBe(job.metrics.sharpe);
+      expect(r2.rows[k]!.daily).toHaveLength(40);
+    }
+    const s = summarizeSweep(g, r2.rows, 'net_pnl', 8);
+    expect(s.best.metrics.netPnl).toBe(Math.max(...r2.rows.map((x) => x.metrics.netPnl!)));
+    expect(s.pbo!.splits).toBe(70);
+    expect(s.heatmap.cells).toHaveLength(2); // sl_atr rows x tp_atr columns (max over adx_min)
+    expect(s.heatmap.cells[0]).toHaveLength(3);
+  }, 120_000);
+
+  it('mft sweep: results.csv with a row per combination, the report, the verdict; a bad grid exits 1 before work', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mft-sweep-'));
+    const ok = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1.0,1.5,sl_atr=0.9', '--workers', '2', '--blocks', '8', '--out', out], { encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/probability of backtest overfitting: \d+\.\d% \(70 CSCV splits of 8 blocks/);
+    expect(ok.stdout).toMatch(/verdict: PBO \d+%, DSR \d+%: /);
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('index,tp_atr,sl_atr,trades,winRate,netPnl,returnPct,fees,funding,maxDrawdownUsd,maxDrawdownPct,sharpe,profitFactor,exposurePct,avgTradePnl');
+    expect(csv).toHaveLength(3);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('"sweep":{"metric":"sharpe"');
+    const bad = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1:0:1', '--out', out], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('tp_atr=1:0:1: hi must be >= lo');
+  }, 120_000);
+});
+
+describe('walk-forward', () => {
+  it('rolling windows: optimise on train, trade the next test window only; deterministic across worker counts', async () => {
+    const g = parseGrid('tp_atr=1.0,1.5,sl_atr=0.7,1.1', config);
+    const a = await walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 5, metric: 'net_pnl', workers: 0 });
+    const b = await walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 5, metric: 'net_pnl', workers: 2 });
+    expect(b.summary).toEqual(a.summary);
+    expect(a.summary.windows).toHaveLength(6); // (40 - 10) / 5
+    expect(a.summary.windows[0]).toMatchObject({ trainFrom: '2025-01-01T00:00:00.000Z', trainTo: '2025-01-11T00:00:00.000Z', testFrom: '2025-01-11T00:00:00.000Z', testTo: '2025-01-16T00:00:00.000Z' });
+    const testStart = Date.parse('2025-01-11T00:00:00Z');
+    expect(a.trades.every((t) => t.entryTime >= testStart)).toBe(true);
+    expect(a.summary.windows.reduce((x, w) => x + w.oosTrades, 0)).toBe(a.trades.length);
+    expect(a.equity).toHaveLength(30 * 288);
+    expect(a.equity[a.equity.length - 1]).toBeCloseTo(config.capital_usd + a.trades.reduce((x, t) => x + t.pnl, 0), 6);
+    expect(a.summary.verdict).toMatch(/^(OUT-OF-SAMPLE POSITIVE|NO OUT-OF-SAMPLE EDGE): 6 windows/);
+    await expect(walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 2, metric: 'sharpe', workers: 0 })).rejects.toThrow(/overlap/);
+    await expect(walkforward({ base: config, grid: g, series, trainDays: 38, testDays: 5, stepDays: 5, metric: 'sharpe', workers: 0 })).rejects.toThrow(/too few for one window/);
+  }, 120_000);
+
+  const BTC = '../shared/data/klines/BTCUSDT-5m-futures-2024-12-31_2026-02-19.csv.gz';
+  it.skipIf(!existsSync(BTC))('over the real BTCUSDT 5m file: completes and the report states the out-of-sample verdict', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mft-wf-'));
+    const r = spawnSync('node', ['functions/cli/bin.mjs', 'walkforward', '--data', BTC, '--grid', 'tp_atr=1.0,1.25,1.5,sl_atr=0.7,0.9,1.1', '--train', '90d', '--test', '30d', '--workers', '2', '--out', out], { encoding: 'utf8', timeout: 600_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { windows: unknown[]; verdict: string };
+    console.log(`walk-forward BTCUSDT: ${summary.windows.length} windows; ${summary.verdict}`);
+    expect(summary.windows.length).toBeGreaterThanOrEqual(10);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(JSON.stringify(summary.verdict).slice(1, 40));
+    expect(r.stdout).toMatch(/(OUT-OF-SAMPLE POSITIVE|NO OUT-OF-SAMPLE EDGE)/);
+  }, 600_000);
+});
