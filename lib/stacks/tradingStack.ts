@@ -10,6 +10,7 @@ import { BarCloseTrader } from '../constructs/barCloseTrader.ts';
 import { DailyReport } from '../constructs/dailyReport.ts';
 import { KillSwitch } from '../constructs/killSwitch.ts';
 import { StageSecrets } from '../constructs/stageSecrets.ts';
+import { SweepStateMachine } from '../constructs/sweepStateMachine.ts';
 
 export interface TradingStackProps extends StackProps {
   stage: string;
@@ -29,6 +30,7 @@ export class TradingStack extends Stack {
   readonly trader: BarCloseTrader;
   readonly alerting: Alerting;
   readonly report: DailyReport;
+  readonly sweep: SweepStateMachine;
   constructor(scope: Construct, id: string, p: TradingStackProps) {
     super(scope, id, p);
     const ks = new KillSwitch(this, 'KillSwitch', { stage: p.stage, initial: p.initialHalt });
@@ -37,6 +39,7 @@ export class TradingStack extends Stack {
     this.trader = new BarCloseTrader(this, 'BarClose', { stage: p.stage, timeframe: p.timeframe, table: p.table, halt: ks.parameter, binance: secrets.binance, alerts: this.alerting.topic, config: p.config });
     this.report = new DailyReport(this, 'DailyReport', { stage: p.stage, table: p.table, alerts: this.alerting.topic, config: p.config });
     const backtest = new BacktestFunction(this, 'Backtest', { stage: p.stage });
+    this.sweep = new SweepStateMachine(this, 'Sweep', { stage: p.stage, bucket: backtest.bucket });
 
     const m = (name: string, stat = 'Sum', dims: Record<string, string> = { stage: p.stage }) => new Metric({ namespace: 'MFT', metricName: name, dimensionsMap: { service: `mft-${p.stage}`, ...dims }, statistic: stat, period: Duration.minutes(5) });
     const barMs = BAR_MS[p.timeframe] ?? 300_000;

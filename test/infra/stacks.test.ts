@@ -162,6 +162,32 @@ describe('trading stack', () => {
     expect(pol).not.toContain('"Resource":"*"');
   });
 
+  it('sweep fan-out: Distributed Map over the item Lambda (S3 JSON items, batches, bounded concurrency, ResultWriter to S3), then the summary; least privilege', () => {
+    const t = tpl(paper.trading);
+    const [smId, sm] = Object.entries(t.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineName: 'mft-paper-sweep' } }))[0]!;
+    const asl = JSON.stringify((sm.Properties as { DefinitionString: unknown }).DefinitionString);
+    expect(asl).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(asl).toContain('\\"MaxConcurrency\\":40');
+    expect(asl).toContain('\\"ReaderConfig\\":{\\"InputType\\":\\"JSON\\"}');
+    expect(asl).toContain('\\"Key.$\\":\\"$.itemsKey\\"');
+    expect(asl).toContain('\\"MaxItemsPerBatch\\":25');
+    expect(asl).toContain(':states:::s3:putObject');
+    expect(asl).toContain('\\"Prefix\\":\\"sweeps/map-runs\\"');
+    expect(asl).toMatch(/RunBatch.*SweepItemFn[0-9A-F]+.*Summarize.*SweepSummaryFn[0-9A-F]+/);
+    expect((sm.Properties as { LoggingConfiguration: { Level: string } }).LoggingConfiguration.Level).toBe('ALL');
+    t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'mft-paper-sweep-item', Architectures: ['arm64'], Timeout: 900 });
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: '/mft/paper/sweep', Type: 'String' });
+    const policies = Object.entries(t.findResources('AWS::IAM::Policy')).map(([id, p]) => [id, JSON.stringify(p.Properties)] as const);
+    const item = policies.find(([id]) => id.startsWith('SweepItemFnServiceRoleDefaultPolicy'))![1];
+    expect(item).toContain('/sweeps/*');
+    expect(item).not.toMatch(/s3:(PutObject|DeleteObject)/);
+    expect(item).not.toMatch(/dynamodb|secretsmanager|ssm:/);
+    const smPolicy = policies.filter(([id]) => id.startsWith('SweepStateMachine')).map(([, p]) => p).join(' ');
+    expect(smId).toMatch(/^SweepStateMachine/);
+    expect(smPolicy).toContain('lambda:InvokeFunction');
+    expect(smPolicy).toContain('states:StartExecution');
+  });
+
   it('backtest function and its bucket (TLS only, no public access, read-only grant); a dashboard', () => {
     const t = tpl(paper.trading);
     t.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'mft-paper-backtest', MemorySize: 2048, Timeout: 900, Architectures: ['arm64'] });

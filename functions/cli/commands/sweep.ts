@@ -60,7 +60,19 @@ const dataOptions = (c: Command): Command =>
 export function register(program: Command): void {
   dataOptions(program.command('sweep').description('every combination of a parameter grid through the engine on worker threads; results.csv, overfitting check (PBO, DSR), report.html'))
     .option('--blocks <n>', 'CSCV blocks for the probability of backtest overfitting (even)', '16')
-    .action(async (o: DataOpts & { blocks: string }) => {
+    .option('--remote', 'run on the stage\'s Step Functions sweep (Distributed Map) instead of this machine')
+    .option('--stage <stage>', 'AWS stage for --remote (paper | live)')
+    .action(async (o: DataOpts & { blocks: string; remote?: boolean; stage?: string }) => {
+      if (o.remote) {
+        if (!o.stage || o.stage === 'local') throw new Error('--remote needs --stage <an AWS stage> (e.g. paper)');
+        const { config, grid, data } = await loadInputs(o);
+        const [{ S3Client }, { SFNClient }, { SSMClient }, { startRemoteSweep }, { readFileSync }] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/client-sfn'), import('@aws-sdk/client-ssm'), import('../../app/sweep/startRemoteSweep.ts'), import('node:fs')]);
+        const region = loadConfig(`config/stages/${o.stage}.yaml`).config.stage.region;
+        const runId = `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        const r = await startRemoteSweep({ ssm: new SSMClient({ region }), s3: new S3Client({ region }), sfn: new SFNClient({ region }) }, { stage: o.stage, base: config, grid, gridSpec: o.grid, metric: o.metric, series: data.series, fundingCsv: o.funding ? readFileSync(o.funding) : undefined, runId });
+        process.stdout.write(`started ${r.executionArn}\n${grid.size} combinations; results: ${r.results} (and summary.json beside it)\n`);
+        return;
+      }
       const { config, hash, grid, workers, data, funding } = await loadInputs(o);
       const bar = progressBar(`sweep ${grid.size} combinations`, 'combinations');
       const r = await runSweep({ base: config, grid, series: data.series, funding, workers, onProgress: bar.update });
