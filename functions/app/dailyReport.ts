@@ -7,6 +7,7 @@ import type { EngineState } from '../core/portfolio/engineState.ts';
 import { percentiles, type Percentiles } from '../core/report/percentiles.ts';
 import { GATE_RULES, type GateRule, type KillSwitchMode, type TradingConfig } from '../core/types.ts';
 import type { ChainedRecord } from './auditChain.ts';
+import { tradeOf } from './auditTrades.ts';
 import type { StateStore } from '../ports/stateStore.ts';
 import { diffTrades, formatParity, type ParityVerdict } from './parity.ts';
 
@@ -191,18 +192,6 @@ async function readDay(store: StateStore, fromSeq: number, dayEnd: number): Prom
 async function endOfDayState(store: StateStore, dayEnd: number): Promise<EngineState | null> {
   const s = await store.load();
   return s && s.lastBarOpenTime !== null && s.lastBarOpenTime < dayEnd ? s.state : null;
-}
-
-const TRADE_FIELDS = ['symbol', 'signalTime', 'entryTime', 'exitTime', 'side', 'qty', 'entryPrice', 'exitPrice', 'fees', 'funding', 'pnl', 'reason', 'regime'] as const;
-
-/** A `trade` audit record (stepBar audits the whole ClosedTrade) back to the trade. */
-function tradeOf(r: Rec): ClosedTrade {
-  const t: Record<string, unknown> = {};
-  for (const f of TRADE_FIELDS) {
-    if (r[f] === undefined) throw new Error(`audit trade record at ${isoUtc(r.time)} lacks '${f}' (written by an older code version?)`);
-    t[f] = r[f];
-  }
-  return t as unknown as ClosedTrade;
 }
 
 /** Prices for people: 10 significant digits hide the float noise of slippage arithmetic. */

@@ -4,6 +4,7 @@ import { createBinanceClient } from '../adapters/binance/createBinanceClient.ts'
 import { StartupRefusedError, startupChecks } from '../adapters/binance/startupChecks.ts';
 import { SimExchange } from '../adapters/local/simExchange.ts';
 import { createVenue } from '../emulator/createVenue.ts';
+import type { Venue, VenueSnapshot } from '../emulator/venue.ts';
 import { parseFaults } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/server.ts';
 import type { Exchange } from '../ports/exchange.ts';
@@ -37,6 +38,11 @@ export interface ReplayOptions {
   /** Emulator fault spec (functions/emulator/faults.ts), e.g. `timeout@POST:/fapi/v1/order%0.05`. */
   faults?: string | undefined;
   seed?: number | undefined;
+  /** Resume: the first bar to invoke and the exchange book saved when the earlier run stopped. */
+  startIndex?: number | undefined;
+  venue?: VenueSnapshot | undefined;
+  /** Stop after the current bar (Ctrl-C): the run can be resumed. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ReplayExchangeStats {
@@ -60,18 +66,25 @@ export interface ReplayResult {
   metrics: RecordingMetrics;
   rejected: BarCloseOutcome['rejected'];
   exchange: ReplayExchangeStats;
+  /** Index of the last bar invoked (series.length - 1 unless stopped by the signal). */
+  lastIndex: number;
+  /** Positions still open after the last bar, closed at its close by the spec's end rule (not traded). */
+  endTrades: ClosedTrade[];
+  /** The exchange book after the last bar, to resume from. */
+  venue: VenueSnapshot;
 }
 
 const KEY = 'mft-local-key';
 const SECRET = 'mft-local-secret';
 
 /** The exchange of a replay, on the replay's clock. */
-async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ exchange: Exchange; stats: () => ReplayExchangeStats; close: () => Promise<void> }> {
+async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ exchange: Exchange; venue: Venue; stats: () => ReplayExchangeStats; close: () => Promise<void> }> {
   const s = o.series;
   if ((o.exchange ?? 'emulator') === 'sim') {
     if (o.faults) throw new Error('replay: --faults needs the emulator exchange');
     const exchange = new SimExchange([s], o.cfg.markets, o.cfg.costs, clock, o.cfg.capital_usd);
-    return { exchange, stats: () => ({ kind: 'sim', requests: 0, byStatus: {}, byPath: {}, faults: '', orders: 0, duplicates: [] }), close: async () => undefined };
+    if (o.venue) exchange.venue.restore(o.venue);
+    return { exchange, venue: exchange.venue, stats: () => ({ kind: 'sim', requests: 0, byStatus: {}, byPath: {}, faults: '', orders: 0, duplicates: [] }), close: async () => undefined };
   }
   const rules = o.faults ? parseFaults(o.faults) : [];
   if (rules.some((r) => r.action === 'skew')) {
@@ -80,6 +93,7 @@ async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ ex
     throw new Error("replay: 'skew' faults need a real-time emulator (`mft emulator --speed 1`), not a replay's virtual clock");
   }
   const venue = createVenue({ series: [s], markets: o.cfg.markets, costs: o.cfg.costs, clock, accounts: [{ key: KEY, secret: SECRET, balance: o.cfg.capital_usd }] });
+  if (o.venue) venue.restore(o.venue);
   const emu = await startEmulator({ venue, faults: rules, seed: o.seed ?? 1 });
   const ccxt = createBinanceClient({ mode: 'emulator', apiKey: KEY, secret: SECRET, emulator: emu, timeoutMs: 5_000 });
   const exchange = new CcxtExchange(ccxt, { clock, backoffMs: 50 });
@@ -98,7 +112,7 @@ async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ ex
     const duplicates = [...new Set(ids.filter((id) => seen.size === seen.add(id).size))];
     return { kind: 'emulator', requests: emu.requests.length, byStatus, byPath, faults: o.faults ?? '', orders: ids.length, duplicates };
   };
-  return { exchange, stats, close: () => emu.close() };
+  return { exchange, venue, stats, close: () => emu.close() };
 }
 
 /**
@@ -107,16 +121,16 @@ async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ ex
  * the local StateStore and an exchange that matches with core/fills.
  */
 export async function replay(o: ReplayOptions): Promise<ReplayResult> {
-  const clock = new VirtualClock(o.series.openTime[0]!);
+  const clock = new VirtualClock(o.series.openTime[o.startIndex ?? 0]!);
   const ex = await openExchange(o, clock);
   try {
-    return await run(o, clock, ex.exchange, ex.stats);
+    return await run(o, clock, ex.exchange, ex.venue, ex.stats);
   } finally {
     await ex.close();
   }
 }
 
-async function run(o: ReplayOptions, clock: VirtualClock, exchange: Exchange, stats: () => ReplayExchangeStats): Promise<ReplayResult> {
+async function run(o: ReplayOptions, clock: VirtualClock, exchange: Exchange, venue: Venue, stats: () => ReplayExchangeStats): Promise<ReplayResult> {
   const s = o.series;
   const iv = s.intervalMs;
   if (exchange instanceof CcxtExchange) {
@@ -142,7 +156,9 @@ async function run(o: ReplayOptions, clock: VirtualClock, exchange: Exchange, st
   const outcomes: BarCloseOutcome[] = [];
   const wallMs: number[] = [];
   const rejected: BarCloseOutcome['rejected'] = [];
-  for (let i = 0; i < s.length; i++) {
+  let lastIndex = (o.startIndex ?? 0) - 1;
+  for (let i = o.startIndex ?? 0; i < s.length; i++) {
+    if (o.signal?.aborted) break;
     const close = s.openTime[i]! + iv;
     const eventTime = close - 60_000;
     if (clock.now() < eventTime) clock.set(eventTime);
@@ -155,15 +171,19 @@ async function run(o: ReplayOptions, clock: VirtualClock, exchange: Exchange, st
     outcomes.push(out);
     trades.push(...out.trades);
     rejected.push(...out.rejected);
+    lastIndex = i;
     if (o.onProgress && (i & 255) === 0) o.onProgress(i, s.length);
   }
-  // End of data: what is still open closes at the last close by the spec's rule (as in the backtest).
+  // End of the bars run: what is still open closes at the last close by the spec's rule (as in the
+  // backtest). Reported, not traded: the stored state keeps the position for a resumed run.
+  const endTrades: ClosedTrade[] = [];
   const stored = await o.store.load();
-  if (stored) {
-    const sink: StepSink = { verbose: false, audit: () => undefined, intent: () => undefined, trade: (t) => trades.push(t), rejection: () => undefined };
+  if (stored && lastIndex >= 0) {
+    const sink: StepSink = { verbose: false, audit: () => undefined, intent: () => undefined, trade: (t) => endTrades.push(t), rejection: () => undefined };
     const ctx = { cfg: o.cfg, intervalMs: iv, stage: o.cfg.stage.name, markets: o.cfg.markets, killSwitch: 'off' as const, decisionAgeMs: null, fundingRate: () => o.cfg.costs.funding_rate_8h, onGap: 'throw' as const };
-    exitAllAtEnd(stored.state, [barAt(s, s.length - 1)], ctx, sink);
+    exitAllAtEnd(stored.state, [barAt(s, lastIndex)], ctx, sink); // a fresh load: nothing is written back
   }
-  o.onProgress?.(s.length, s.length);
-  return { trades, outcomes, wallMs, metrics, rejected, exchange: stats() };
+  trades.push(...endTrades);
+  o.onProgress?.(lastIndex + 1, s.length);
+  return { trades, outcomes, wallMs, metrics, rejected, exchange: stats(), lastIndex, endTrades, venue: venue.snapshot() };
 }

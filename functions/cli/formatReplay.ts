@@ -7,7 +7,7 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
   const lines = [
     formatSummary(title, r.metrics, {
       ...extra,
-      invocations: `${r.replay.outcomes.length} (one per bar, real handler)`,
+      invocations: r.resumedAt > 0 ? `${r.replay.outcomes.length} this run, resumed at bar ${r.resumedAt} of ${r.bars} (one per bar, real handler; trades and parity cover all runs)` : `${r.replay.outcomes.length} (one per bar, real handler)`,
       'handler wall time': `p50 ${l.wallP50.toFixed(1)} ms, p90 ${l.wallP90.toFixed(1)} ms, p99 ${l.wallP99.toFixed(1)} ms, max ${l.wallMax.toFixed(1)} ms`,
       'replay speed': `${Math.round(l.barsPerMinute)} bars/min (${(r.elapsedMs / 1000).toFixed(1)} s)`,
       exchange:
@@ -23,6 +23,7 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
     for (const x of r.replay.rejected) lines.push(`  ${x.clientOrderId}: ${x.code} ${x.message}`);
     lines.push('');
   }
+  if (r.replay.lastIndex + 1 < r.bars || (r.replay.outcomes.length === 0 && r.bars === 0)) lines.push('stopped early: run again to resume');
   lines.push(formatParity(r.parity));
   return lines.join('\n');
 }

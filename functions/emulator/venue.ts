@@ -111,6 +111,13 @@ export interface VenueOptions {
   defaultLeverage?: number;
 }
 
+export interface VenueSnapshot {
+  version: 1;
+  seq: number;
+  books: Array<{ symbol: string; opened: number; matched: number }>;
+  accounts: Array<Omit<Account, 'leverage' | 'marginType' | 'positions'> & { leverage: Array<[string, number]>; marginType: Array<[string, 'CROSSED' | 'ISOLATED']>; positions: Array<[string, VenuePosition]> }>;
+}
+
 interface Book {
   readonly series: BarSeries;
   /** Index of the last bar whose opening (funding) was processed. */
@@ -181,6 +188,41 @@ export class Venue {
     };
     this.accounts.set(key, a);
     return a;
+  }
+
+  /**
+   * Everything the venue holds besides its inputs (bars, specs, clock): accounts with their orders,
+   * algos, trades and positions, the id sequence and how far each book has been processed. Plain
+   * JSON, so a resumed local replay (`mft replay` without --fresh) continues on the same book.
+   */
+  snapshot(): VenueSnapshot {
+    return {
+      version: 1,
+      seq: this.seq,
+      books: [...this.books.entries()].map(([symbol, b]) => ({ symbol, opened: b.opened, matched: b.matched })),
+      accounts: [...this.accounts.values()].map((a) => ({
+        ...a,
+        leverage: [...a.leverage.entries()],
+        marginType: [...a.marginType.entries()],
+        positions: [...a.positions.entries()],
+      })),
+    };
+  }
+
+  /** Back to a `snapshot()` (same bars and symbols); accounts are replaced. */
+  restore(s: VenueSnapshot): void {
+    if (s.version !== 1) throw new Error(`venue snapshot version ${String(s.version)} is not 1`);
+    for (const b of s.books) {
+      const book = this.books.get(b.symbol);
+      if (!book) throw new Error(`venue snapshot has symbol ${b.symbol}, this venue does not`);
+      book.opened = b.opened;
+      book.matched = b.matched;
+    }
+    this.seq = s.seq;
+    this.accounts.clear();
+    for (const a of s.accounts) {
+      this.accounts.set(a.key, { ...a, leverage: new Map(a.leverage), marginType: new Map(a.marginType), positions: new Map(a.positions), orders: [...a.orders], algos: [...a.algos], trades: [...a.trades] });
+    }
   }
 
   onUserEvent(fn: (account: Account, ev: UserEvent) => void): () => void {

@@ -20,15 +20,15 @@ describe('mft report and mft invoke for the daily report and the bar close, on t
     // the replay's report.html carries the parity verdict and every trade (drawn in the browser test)
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { parity: { equal: boolean; replayTrades: number }; trades: unknown[] };
-    expect(data.parity).toMatchObject({ equal: true, replayTrades: r.replay.trades.length });
-    expect(data.trades).toHaveLength(r.replay.trades.length);
+    expect(data.parity).toMatchObject({ equal: true, replayTrades: r.trades.length });
+    expect(data.trades).toHaveLength(r.trades.length);
     const text = run(['report', '--stage', 'local', '--home', home, '--date', '2025-01-02']);
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^MFT local daily report 2025-01-02\nbars {10}288\/288\n/);
     expect(text.stdout).toContain('PARITY OK');
     const json = run(['report', '--stage', 'local', '--home', home, '--date', '2025-01-02', '--json']);
     const rep = JSON.parse(json.stdout) as DailyReport;
-    const day = r.replay.trades.filter((t) => t.exitTime >= Date.UTC(2025, 0, 2) && t.exitTime < Date.UTC(2025, 0, 3));
+    const day = r.trades.filter((t) => t.exitTime >= Date.UTC(2025, 0, 2) && t.exitTime < Date.UTC(2025, 0, 3));
     expect(rep.trades).toEqual(day);
     // default date: the day before the last processed bar (2025-01-03 23:55) = 2025-01-02
     expect(run(['report', '--stage', 'local', '--home', home]).stdout.split('\n')[0]).toBe('MFT local daily report 2025-01-02');

@@ -14,13 +14,19 @@ import type { Exchange, ExchangeFill, ExchangeOrder, ExchangePosition, MarketInf
  * (core/fills). The ccxt adapter against the emulator server is the other implementation over the
  * same engine; one contract suite runs against both (test/adapters/exchange.contract.ts).
  */
+const SIM_KEY = 'sim';
+
 export class SimExchange implements Exchange {
   readonly venue: Venue;
-  private readonly account: Account;
 
   constructor(series: readonly BarSeries[], markets: Readonly<Record<string, MarketFilters>>, costs: CostsConfig, clock: Clock, balance = 10_000, funding?: (symbol: string, time: number) => number | undefined) {
     this.venue = createVenue({ series, markets, costs, clock, ...(funding ? { funding } : {}) });
-    this.account = this.venue.addAccount('sim', 'sim', balance);
+    this.venue.addAccount(SIM_KEY, SIM_KEY, balance);
+  }
+
+  /** Looked up each time: `venue.restore()` (a resumed replay) replaces the account objects. */
+  private get account(): Account {
+    return this.venue.accounts.get(SIM_KEY)!;
   }
 
   private get clock(): Clock {

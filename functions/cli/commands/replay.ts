@@ -36,7 +36,8 @@ export function register(program: Command): void {
     .addOption(new Option('--exchange <kind>', 'emulator: our Binance USD-M emulator over HTTP via unmodified ccxt; sim: the same matching in process').choices(['emulator', 'sim']).default('emulator'))
     .option('--faults <spec>', 'emulator faults, e.g. "timeout@POST:/fapi/v1/order%0.05,status=503@klines%0.02" (see README)')
     .option('--seed <n>', 'seed of the %probability faults', '1')
-    .action(async (o: ReplayOpts) => {
+    .option('--fresh', 'start over (default: resume from the state in --home; Ctrl-C stops after the current bar and can be resumed)')
+    .action(async (o: ReplayOpts & { fresh?: boolean }) => {
       if (o.faults) parseFaults(o.faults); // a bad spec fails before any work
       const seed = Number(o.seed);
       if (!Number.isInteger(seed)) throw new Error(`--seed ${o.seed}: must be an integer`);
@@ -52,7 +53,11 @@ export function register(program: Command): void {
         return;
       }
       const bar = progressBar('replay');
-      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed });
+      // Ctrl-C: finish the bar in flight, save the exchange book, report; the next run resumes.
+      const stop = new AbortController();
+      const onInt = (): void => stop.abort();
+      process.once('SIGINT', onInt);
+      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed, fresh: !!o.fresh, signal: stop.signal }).finally(() => process.off('SIGINT', onInt));
       bar.stop();
       process.stdout.write(formatReplayReport(`Replay ${data.config.symbols.join(',')} ${data.config.timeframe}`, r, { data: data.label, 'config hash': hash.slice(0, 16) }) + '\n');
       if (o.out) process.stdout.write(`\nreport: ${resolve(o.out, 'report.html')}\n`);

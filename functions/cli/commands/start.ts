@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const { config, hash } = loadConfig('config/stages/local.yaml');
       const series = sliceSeries(defaultMarket(), 0, DAYS * 288);
       const bar = progressBar('replay');
-      const r = await localReplayJob({ cfg: config, configHash: hash, codeVersion: codeVersion(), series, home: o.home, out: o.out, onProgress: bar.update });
+      const r = await localReplayJob({ cfg: config, configHash: hash, codeVersion: codeVersion(), series, home: o.home, out: o.out, onProgress: bar.update, fresh: true });
       bar.stop();
       process.stdout.write(
         formatReplayReport(`MFT local replay: ${config.symbols.join(',')} ${config.timeframe}, ${DAYS} days`, r, {
