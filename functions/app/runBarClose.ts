@@ -14,6 +14,8 @@ import type { KillSwitch } from '../ports/killSwitch.ts';
 import type { MetricsSink } from '../ports/metrics.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import { ConcurrencyError, type DayRecord, type OrderRecord, type StateStore, type StoredState } from '../ports/stateStore.ts';
+import { barProblems } from '../core/market/validate.ts';
+import { appendAudit } from './appendAudit.ts';
 import { chainRecords, GENESIS_HASH } from './auditChain.ts';
 import { fillsToEvents, positionMismatches, type Unexplained } from './reconcile.ts';
 
@@ -41,7 +43,7 @@ export interface BarCloseInput {
 }
 
 export interface BarCloseOutcome {
-  kind: 'decided' | 'duplicate' | 'kline_missing';
+  kind: 'decided' | 'duplicate' | 'kline_missing' | 'bad_kline';
   barOpenTime: number;
   klineDelayMs: number | null;
   /** bar close -> last order ack, when orders were sent. */
@@ -117,6 +119,26 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
   }
   outcome.klineDelayMs = seenAt - closeTime;
   d.metrics.put('KlineDelayMs', outcome.klineDelayMs, 'Milliseconds');
+
+  // A kline that cannot be a price (NaN, <= 0, high below the body...) is never folded: the state
+  // would carry it forever. Audited and alarmed; the state stays as it was, so the next invocation
+  // fetches the bars again and folds them once the exchange serves them right.
+  const bad: AuditRecord[] = [];
+  history.forEach((bars, k) => {
+    for (const b of bars) {
+      if (b.openTime < since || b.openTime > barOpen) continue;
+      for (const pr of barProblems(b.open, b.high, b.low, b.close, b.volume)) {
+        if (pr.kind !== 'zero_volume') bad.push({ type: 'error', time: b.openTime, step: 'kline', symbol: symbols[k]!, problem: pr.kind, detail: pr.detail });
+      }
+    }
+  });
+  if (bad.length > 0) {
+    outcome.kind = 'bad_kline';
+    d.metrics.put('BadKline', bad.length, 'Count');
+    await appendAudit(d.store, bad, d.clock.now());
+    await d.notifier.notify({ severity: 'critical', subject: `bad kline from the exchange: bar ${new Date(barOpen).toISOString()} not decided`, text: bad.map((r) => `${String(r.symbol)} ${new Date(r.time).toISOString()} ${String(r.problem)}: ${String(r.detail)}`).join('\n') });
+    return outcome;
+  }
 
   // 2. Kill switch first; unreadable = halt + alarm (fail closed).
   let ks: KillSwitchMode;

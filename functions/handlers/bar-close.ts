@@ -39,6 +39,14 @@ export function makeBarCloseHandler(factory: DepsFactory): (event: unknown, cont
       }
       const outcome = await runBarClose(d, { eventTime: e.time, requestId: context?.awsRequestId ?? `local-${e.time}` });
       return { ok: true, outcome };
+    } catch (err) {
+      // Thrown (an exchange reply that fails its schema, a store failure...): audited and alarmed
+      // when the store still answers, then rethrown so the invocation fails and is retried.
+      const x = err instanceof Error ? err : new Error(String(err));
+      d.metrics.put('InvocationErrors', 1, 'Count');
+      await appendAudit(d.store, [{ type: 'error', time: e.time, step: 'bar_close', error: x.name, message: x.message.slice(0, 2000), field: (x as { field?: unknown }).field ?? null }], d.clock.now()).catch(() => false);
+      await d.notifier.notify({ severity: 'critical', subject: `bar-close failed: ${x.name}`, text: x.message.slice(0, 3000) }).catch(() => undefined);
+      throw err;
     } finally {
       d.metrics.flush?.();
     }

@@ -51,6 +51,19 @@ const DESCRIPTIONS: Record<ProblemKind, string> = {
 };
 
 /**
+ * The checks of one bar's prices and volume (the series checks add gaps, order and alignment):
+ * shared by `validateCandles` and the bar-close run, which refuses to fold a bad kline.
+ */
+export function barProblems(o: number, h: number, l: number, c: number, v: number): Array<{ kind: ProblemKind; detail: string }> {
+  const out: Array<{ kind: ProblemKind; detail: string }> = [];
+  if ([o, h, l, c].some((x) => !Number.isFinite(x) || x <= 0)) out.push({ kind: 'bad_price', detail: `o=${o} h=${h} l=${l} c=${c}` });
+  else if (l > Math.min(o, c) || h < Math.max(o, c) || h < l) out.push({ kind: 'ohlc_inconsistent', detail: `o=${o} h=${h} l=${l} c=${c}` });
+  if (!Number.isFinite(v) || v < 0) out.push({ kind: 'bad_volume', detail: `volume=${v}` });
+  else if (v === 0) out.push({ kind: 'zero_volume', detail: `o=${o} h=${h} l=${l} c=${c}` });
+  return out;
+}
+
+/**
  * Candle checks before any backtest (issue: candle data). Pure: a report, never a throw.
  * Errors: gaps, duplicates, unsorted, misaligned, OHLC inconsistencies, bad prices/volumes.
  * Warnings: zero-volume bars.
@@ -83,14 +96,7 @@ export function validateCandles(s: BarSeries): ValidationReport {
         add('gap', i, `${gapBars} bar(s) missing since ${isoUtc(s.openTime[i - 1]!)}`);
       }
     }
-    const prices = [o, h, l, c];
-    if (prices.some((x) => !Number.isFinite(x) || x <= 0)) {
-      add('bad_price', i, `o=${o} h=${h} l=${l} c=${c}`);
-    } else if (l > Math.min(o, c) || h < Math.max(o, c) || h < l) {
-      add('ohlc_inconsistent', i, `o=${o} h=${h} l=${l} c=${c}`);
-    }
-    if (!Number.isFinite(v) || v < 0) add('bad_volume', i, `volume=${v}`);
-    else if (v === 0) add('zero_volume', i, `o=${o} h=${h} l=${l} c=${c}`);
+    for (const p of barProblems(o, h, l, c, v)) add(p.kind, i, p.detail);
   }
   const order: ProblemKind[] = ['gap', 'duplicate', 'unsorted', 'misaligned', 'ohlc_inconsistent', 'bad_price', 'bad_volume', 'zero_volume'];
   const problems = order.flatMap((k) => (acc.has(k) ? [acc.get(k)!] : []));
