@@ -32,6 +32,8 @@ export interface LocalReplayInput {
   exchange?: 'emulator' | 'sim' | undefined;
   faults?: string | undefined;
   seed?: number | undefined;
+  /** The exchange's market when it runs past `series` (see ReplayOptions.market). */
+  market?: BarSeries | undefined;
   /** Start over (default: resume from `<home>`'s stored state and exchange book). */
   fresh?: boolean | undefined;
   /** Stop after the current bar (Ctrl-C); the next run resumes there. */
@@ -46,6 +48,8 @@ export interface LocalReplayReport {
   trades: ClosedTrade[];
   /** Bars replayed in all runs, and where this run started (0 unless it resumed). */
   bars: number;
+  /** Every bar of `series` has been replayed (false after Ctrl-C). */
+  complete: boolean;
   resumedAt: number;
   metrics: Metrics;
   parity: ParityVerdict;
@@ -101,7 +105,8 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
     if (saved.configHash !== i.configHash) why.push(`config hash ${saved.configHash.slice(0, 12)} -> ${i.configHash.slice(0, 12)}`);
     if (saved.exchange !== kind) why.push(`exchange ${saved.exchange} -> ${kind}`);
     if (saved.symbol !== i.series.symbol || saved.intervalMs !== i.series.intervalMs) why.push(`market ${saved.symbol} -> ${i.series.symbol}`);
-    else if (saved.lastIndex >= i.series.length || barsSha(i.series, saved.lastIndex + 1) !== saved.barsSha256) why.push(`the first ${saved.lastIndex + 1} bars differ from the ones replayed`);
+    else if (saved.lastIndex >= i.series.length) why.push(`${saved.lastIndex + 1} bars were replayed already, these data hold ${i.series.length}`);
+    else if (barsSha(i.series, saved.lastIndex + 1) !== saved.barsSha256) why.push(`the first ${saved.lastIndex + 1} bars differ from the ones replayed`);
     if (why.length) throw new ReplayStateError(`${i.home} holds a replay of other inputs (${why.join('; ')}): run with --fresh to start over`);
     resume = saved;
   } else {
@@ -119,7 +124,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       if (st?.lastBarOpenTime !== i.series.openTime[resume.lastIndex]) throw new ReplayStateError(`the stored state (last bar ${st?.lastBarOpenTime ?? 'none'}) and the saved exchange book (bar ${i.series.openTime[resume.lastIndex]}) disagree: run with --fresh`);
     }
     const notifier = new LocalNotifier(join(i.home, 'notifications.jsonl'));
-    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, store, killSwitch: new FileKillSwitch(join(i.home, 'halt')), notifier, onProgress: i.onProgress, exchange: kind, faults: i.faults, seed: i.seed, startIndex: resume ? resume.lastIndex + 1 : 0, venue: resume?.venue, signal: i.signal });
+    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, market: i.market, store, killSwitch: new FileKillSwitch(join(i.home, 'halt')), notifier, onProgress: i.onProgress, exchange: kind, faults: i.faults, seed: i.seed, startIndex: resume ? resume.lastIndex + 1 : 0, venue: resume?.venue, signal: i.signal });
     const elapsedMs = performance.now() - t0;
     if (r.lastIndex >= 0) {
       const cp: ReplayCheckpoint = { version: 1, configHash: i.configHash, exchange: kind, symbol: i.series.symbol, intervalMs: i.series.intervalMs, lastIndex: r.lastIndex, barsSha256: barsSha(i.series, r.lastIndex + 1), venue: r.venue };
@@ -155,6 +160,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       replay: r,
       trades,
       bars: upTo,
+      complete: upTo === i.series.length,
       resumedAt,
       metrics,
       parity,

@@ -38,6 +38,12 @@ export interface ReplayOptions {
   /** Emulator fault spec (functions/emulator/faults.ts), e.g. `timeout@POST:/fapi/v1/order%0.05`. */
   faults?: string | undefined;
   seed?: number | undefined;
+  /**
+   * The market the exchange serves (default `series`): it may run past the last bar invoked, as the
+   * real market goes on after the bot stops, so an order sent at the last bar's close fills at the
+   * next open and a resumed run finds it there. Must start with `series`.
+   */
+  market?: BarSeries | undefined;
   /** Resume: the first bar to invoke and the exchange book saved when the earlier run stopped. */
   startIndex?: number | undefined;
   venue?: VenueSnapshot | undefined;
@@ -79,7 +85,8 @@ const SECRET = 'mft-local-secret';
 
 /** The exchange of a replay, on the replay's clock. */
 async function openExchange(o: ReplayOptions, clock: VirtualClock): Promise<{ exchange: Exchange; venue: Venue; stats: () => ReplayExchangeStats; close: () => Promise<void> }> {
-  const s = o.series;
+  const s = o.market ?? o.series;
+  if (s.length < o.series.length || s.openTime[0] !== o.series.openTime[0] || s.symbol !== o.series.symbol) throw new Error('replay: the market must start with the bars replayed');
   if ((o.exchange ?? 'emulator') === 'sim') {
     if (o.faults) throw new Error('replay: --faults needs the emulator exchange');
     const exchange = new SimExchange([s], o.cfg.markets, o.cfg.costs, clock, o.cfg.capital_usd);

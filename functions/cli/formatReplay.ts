@@ -23,7 +23,7 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
     for (const x of r.replay.rejected) lines.push(`  ${x.clientOrderId}: ${x.code} ${x.message}`);
     lines.push('');
   }
-  if (r.replay.lastIndex + 1 < r.bars || (r.replay.outcomes.length === 0 && r.bars === 0)) lines.push('stopped early: run again to resume');
+  if (!r.complete) lines.push(`stopped after bar ${r.bars} (Ctrl-C): run the same command again to resume; parity below is over the bars replayed so far`);
   lines.push(formatParity(r.parity));
   return lines.join('\n');
 }

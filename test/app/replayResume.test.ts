@@ -7,6 +7,7 @@ import { localReplayJob, ReplayStateError } from '../../functions/app/localRepla
 import { sliceSeries } from '../../functions/core/market/bar.ts';
 import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
 import { verifyChain } from '../../functions/app/auditChain.ts';
+import { runBacktest } from '../../functions/core/engine/runBacktest.ts';
 import { DynamoStateStore } from '../../functions/adapters/aws/dynamoStateStore.ts';
 import { startDynalite } from '../../functions/adapters/local/dynalite.ts';
 
@@ -43,12 +44,29 @@ describe('local replay: re-running resumes, --fresh starts over', () => {
     }
   }, 240_000);
 
+  it('a run that ends on a bar deciding an entry: the order fills at the next open of the market, and the resumed run matches one long run', async () => {
+    // the bar of an entry signal: the first run's last bar decides an entry it cannot see filled
+    const bt = runBacktest({ cfg: config, series: [full] });
+    const k = ((bt.audit.filter((a) => a.type === 'gates_passed').map((a) => a.time as number).find((t) => t > full.openTime[300]!)! - full.openTime[0]!) / full.intervalMs);
+    const once = await run(mkdtempSync(join(tmpdir(), 'mft-once-')), full.length, { exchange: 'sim' });
+    const home = mkdtempSync(join(tmpdir(), 'mft-edge-'));
+    const a = await run(home, k + 1, { exchange: 'sim', market: full });
+    expect(a.replay.outcomes.at(-1)!.intents.map((i) => i.kind)).toEqual(['entry']);
+    expect(a.replay.rejected).toEqual([]);
+    expect(a.parity.equal).toBe(true);
+    const b = await run(home, full.length, { exchange: 'sim' });
+    expect(b.resumedAt).toBe(k + 1);
+    expect(b.trades).toEqual(once.trades);
+    expect(b.parity.equal).toBe(true);
+  }, 240_000);
+
   it('Ctrl-C (the signal) stops after the bar in flight; the next run resumes there and parity holds', async () => {
     const home = mkdtempSync(join(tmpdir(), 'mft-stop-'));
     const stop = new AbortController();
     const a = await run(home, full.length, { exchange: 'sim', signal: stop.signal, onProgress: (done) => done >= 512 && stop.abort() });
     expect(a.replay.lastIndex).toBe(512);
     expect(a.bars).toBe(513);
+    expect(a.complete).toBe(false);
     expect(a.parity.equal).toBe(true); // the backtest over the same 513 bars
     const b = await run(home, full.length, { exchange: 'sim' });
     expect(b.resumedAt).toBe(513);

@@ -3,6 +3,7 @@ import { parseFaults } from '../../emulator/faults.ts';
 import { resolve } from 'node:path';
 import { loadConfig } from '../../../config/load.ts';
 import { loadRunData } from '../../app/loadRunData.ts';
+import { sliceSeries } from '../../core/market/bar.ts';
 import { localReplayJob } from '../../app/localReplayJob.ts';
 import { parseWhen } from '../../handlers/backtestEvent.ts';
 import { codeVersion } from '../codeVersion.ts';
@@ -46,7 +47,9 @@ export function register(program: Command): void {
       const from = o.from ? parseWhen(o.from) : undefined;
       const to = o.to ? parseWhen(o.to) : undefined;
       if (from === null || to === null) throw new Error('--from/--to must be dates (YYYY-MM-DD or ISO)');
-      const data = await loadRunData({ config, data: o.data, from, to });
+      // The exchange gets the market past --to (it goes on after the bot stops: an order sent at the
+      // last close fills at the next open, and a later run with a later --to resumes on it).
+      const data = await loadRunData({ config, data: o.data, from });
       if (!data.validation.ok) {
         process.stderr.write(`${data.validation.text}\n\nrefusing to replay invalid data\n`);
         process.exitCode = 1;
@@ -57,7 +60,10 @@ export function register(program: Command): void {
       const stop = new AbortController();
       const onInt = (): void => stop.abort();
       process.once('SIGINT', onInt);
-      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed, fresh: !!o.fresh, signal: stop.signal }).finally(() => process.off('SIGINT', onInt));
+      let end = data.series.length;
+      if (to !== undefined) while (end > 0 && data.series.openTime[end - 1]! >= to) end--;
+      const series = end === data.series.length ? data.series : sliceSeries(data.series, 0, end);
+      const r = await localReplayJob({ cfg: data.config, configHash: hash, codeVersion: codeVersion(), series, market: data.series, home: o.home, out: o.out ? resolve(o.out) : undefined, onProgress: bar.update, exchange: o.exchange, faults: o.faults, seed, fresh: !!o.fresh, signal: stop.signal }).finally(() => process.off('SIGINT', onInt));
       bar.stop();
       process.stdout.write(formatReplayReport(`Replay ${data.config.symbols.join(',')} ${data.config.timeframe}`, r, { data: data.label, 'config hash': hash.slice(0, 16) }) + '\n');
       if (o.out) process.stdout.write(`\nreport: ${resolve(o.out, 'report.html')}\n`);
