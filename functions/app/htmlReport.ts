@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AuditRecord, ClosedTrade } from '../core/engine/events.ts';
@@ -31,12 +32,18 @@ export interface HtmlReportInput {
 export const MAX_CANDLES = 20_000;
 
 let chartLib: string | undefined;
+/** The standalone build's file name; Lambda bundles that render reports carry it next to index.mjs. */
+export const CHART_LIB_FILE = 'lightweight-charts.standalone.production.js';
 /** lightweight-charts (Apache-2.0), standalone build, inlined: the report works offline, no CDN. */
 function lightweightCharts(): string {
   if (chartLib === undefined) {
-    const require = createRequire(import.meta.url);
-    // the standalone build is not in the package's exports map: found next to its package.json
-    chartLib = readFileSync(join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+    const beside = join(dirname(fileURLToPath(import.meta.url)), CHART_LIB_FILE);
+    if (existsSync(beside)) chartLib = readFileSync(beside, 'utf8');
+    else {
+      const require = createRequire(import.meta.url);
+      // the standalone build is not in the package's exports map: found next to its package.json
+      chartLib = readFileSync(join(dirname(require.resolve('lightweight-charts/package.json')), 'dist', CHART_LIB_FILE), 'utf8');
+    }
   }
   return chartLib;
 }

@@ -4,7 +4,11 @@ import * as z from 'zod';
 import { parseConfig } from '../../config/load.ts';
 import { ExecutionInputSchema, mergeRows } from '../app/sweep/remoteSweep.ts';
 import type { SweepRow } from '../app/sweep/evaluate.ts';
-import { parseGrid } from '../app/sweep/grid.ts';
+import { comboConfig, parseGrid } from '../app/sweep/grid.ts';
+import { backtestJob } from '../app/backtestJob.ts';
+import { renderHtmlReport } from '../app/htmlReport.ts';
+import { fundingLookup, loadCandles, loadFunding } from '../adapters/local/candles.ts';
+import { fetchS3ToTmp } from '../adapters/aws/s3Fetch.ts';
 import { resultsCsv, summarizeSweep } from '../app/sweep/sweepSummary.ts';
 
 /** The summary step's input: the execution input plus the Distributed Map's output under `map`. */
@@ -24,10 +28,10 @@ async function getJson(s3: S3Client, bucket: string, key: string): Promise<unkno
 
 /**
  * The sweep state machine's last step: reads the map run's results (ResultWriter manifest), puts the
- * rows back in grid order and writes the same `results.csv` and `summary.json` as `mft sweep`
- * (best combination, PBO, DSR, verdict) next to the items: `s3://<bucket>/sweeps/<runId>/`.
+ * rows back in grid order and writes the same `results.csv`, `summary.json` and `report.html` as
+ * `mft sweep` (best combination, PBO, DSR, verdict, heatmap) next to the items: `s3://<bucket>/sweeps/<runId>/`.
  */
-export async function handler(event: unknown, _ctx?: Context, s3: S3Client = (client ??= new S3Client({}))): Promise<{ results: string; summary: string; best: Record<string, number>; verdict: string }> {
+export async function handler(event: unknown, _ctx?: Context, s3: S3Client = (client ??= new S3Client({}))): Promise<{ results: string; summary: string; report: string; best: Record<string, number>; verdict: string }> {
   const e = SummaryEventSchema.parse(event);
   const { config } = parseConfig(e.config, 'execution input config');
   const grid = parseGrid(e.grid, config);
@@ -47,5 +51,11 @@ export async function handler(event: unknown, _ctx?: Context, s3: S3Client = (cl
   await s3.send(new PutObjectCommand({ Bucket: e.bucket, Key: `${prefix}/results.csv`, Body: resultsCsv(grid, rows), ContentType: 'text/csv' }));
   const summary = { runId: e.runId, combinations: grid.size, metric: e.metric, best: sum.best, top: sum.top, pbo: sum.pbo ? { pbo: sum.pbo.pbo, splits: sum.pbo.splits, blocks: sum.pbo.blocks, periods: sum.pbo.periods } : { skipped: sum.pboSkipped }, dsr: sum.dsr, verdict: sum.verdict };
   await s3.send(new PutObjectCommand({ Bucket: e.bucket, Key: `${prefix}/summary.json`, Body: JSON.stringify(summary, null, 2) + '\n', ContentType: 'application/json' }));
-  return { results: `s3://${e.bucket}/${prefix}/results.csv`, summary: `s3://${e.bucket}/${prefix}/summary.json`, best: sum.best.params, verdict: sum.verdict };
+  // report.html as `mft sweep` writes it: the best combination in full, with the heatmap and the verdict
+  const series = loadCandles(await fetchS3ToTmp(e.bucket, e.dataKey, s3), { symbol: config.symbols[0], timeframe: config.timeframe }).series;
+  const funding = e.fundingKey ? fundingLookup(loadFunding(await fetchS3ToTmp(e.bucket, e.fundingKey, s3)), series.intervalMs) : undefined;
+  const job = backtestJob({ cfg: comboConfig(config, grid, sum.best.index), configHash: 'remote', codeVersion: process.env.MFT_CODE_SHA ?? 'lambda', series: [series], funding });
+  const html = renderHtmlReport({ title: `Sweep ${grid.size} combinations, ${config.symbols.join(',')} ${config.timeframe} (Step Functions run ${e.runId})`, meta: { run: e.runId, combinations: String(grid.size), metric: e.metric }, series, trades: job.result.trades, audit: job.audit, times: series.openTime, equity: job.result.equity, metrics: job.metrics, sweep: sum });
+  await s3.send(new PutObjectCommand({ Bucket: e.bucket, Key: `${prefix}/report.html`, Body: html, ContentType: 'text/html; charset=utf-8' }));
+  return { results: `s3://${e.bucket}/${prefix}/results.csv`, summary: `s3://${e.bucket}/${prefix}/summary.json`, report: `s3://${e.bucket}/${prefix}/report.html`, best: sum.best.params, verdict: sum.verdict };
 }

@@ -15,7 +15,8 @@ export const PROTOBUF_STUB = './functions/adapters/binance/protobufStub';
  * pinned AWS SDK inside (the runtime's own SDK version is not ours to choose), a require shim for
  * CommonJS dependencies, and a log group with a retention.
  */
-export function mftFunction(scope: Construct, id: string, handlerFile: string, props: Partial<NodejsFunctionProps> = {}): NodejsFunction {
+export function mftFunction(scope: Construct, id: string, handlerFile: string, allProps: Partial<NodejsFunctionProps> = {}): NodejsFunction {
+  const { bundling: extraBundling, ...props } = allProps;
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.THREE_MONTHS });
   return new NodejsFunction(scope, id, {
     entry: join(ROOT, 'functions', 'handlers', handlerFile),
@@ -37,6 +38,8 @@ export function mftFunction(scope: Construct, id: string, handlerFile: string, p
       banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
       // ccxt reaches dydx code (never run by binanceusdm) that imports the uninstalled protobufjs
       esbuildArgs: { '--alias:protobufjs': PROTOBUF_STUB },
+      // per function additions (e.g. command hooks that ship a file next to the bundle)
+      ...extraBundling,
     },
     ...props,
   });

@@ -7,6 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { CHART_LIB_FILE } from '../../functions/app/htmlReport.ts';
 import { mftFunction } from './lambdaDefaults.ts';
 
 export interface SweepStateMachineProps {
@@ -33,7 +34,20 @@ export class SweepStateMachine extends Construct {
     super(scope, id);
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
     this.itemFn = mftFunction(this, 'ItemFn', 'sweep-item.ts', { functionName: `mft-${p.stage}-sweep-item`, memorySize: 1769, timeout: Duration.minutes(15), environment: { MFT_STAGE: p.stage } });
-    this.summaryFn = mftFunction(this, 'SummaryFn', 'sweep-summary.ts', { functionName: `mft-${p.stage}-sweep-summary`, memorySize: 1024, timeout: Duration.minutes(5), environment: { MFT_STAGE: p.stage } });
+    // The summary renders report.html: the chart library ships next to index.mjs (functions/app/htmlReport.ts).
+    this.summaryFn = mftFunction(this, 'SummaryFn', 'sweep-summary.ts', {
+      functionName: `mft-${p.stage}-sweep-summary`,
+      memorySize: 1769,
+      timeout: Duration.minutes(5),
+      environment: { MFT_STAGE: p.stage },
+      bundling: {
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/node_modules/lightweight-charts/dist/${CHART_LIB_FILE}" "${outputDir}/${CHART_LIB_FILE}"`],
+        },
+      },
+    });
     p.bucket.grantRead(this.itemFn, 'sweeps/*');
     p.bucket.grantReadWrite(this.summaryFn, 'sweeps/*');
 

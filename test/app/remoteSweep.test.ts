@@ -2,13 +2,14 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
 import { parseGrid } from '../../functions/app/sweep/grid.ts';
 import { mergeRows, processBatch, sweepItems, ItemBatchSchema } from '../../functions/app/sweep/remoteSweep.ts';
 import { runSweep } from '../../functions/app/sweep/runSweep.ts';
-import { resultsCsv } from '../../functions/app/sweep/sweepSummary.ts';
+import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
+import { candlesCsv } from '../../functions/adapters/local/candles.ts';
 import { startRemoteSweep } from '../../functions/app/sweep/startRemoteSweep.ts';
 import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
 import { handler as summaryHandler } from '../../functions/handlers/sweep-summary.ts';
@@ -26,7 +27,7 @@ afterEach(() => {
   ssm.reset();
 });
 /** The part of an S3 body stream the summary step uses. */
-const body = (text: string) => ({ transformToString: async () => text });
+const body = (data: string | Buffer) => ({ transformToString: async () => data.toString(), transformToByteArray: async () => new Uint8Array(Buffer.from(data)) });
 
 describe('sweep on Step Functions (offline)', () => {
   it('the items file batched as the Distributed Map does, through the item processor: the worker-thread sweep, row for row', async () => {
@@ -62,13 +63,14 @@ describe('sweep on Step Functions (offline)', () => {
     expect(JSON.parse(start.input!)).toMatchObject({ runId: 'run-1', bucket: 'mft-paper-data', itemsKey: 'sweeps/run-1/items.json', dataKey: 'sweeps/run-1/BTCUSDT-5m-candles.csv.gz', fundingKey: '', grid: spec, metric: 'sharpe' });
   });
 
-  it('the summary step reads the ResultWriter manifest and writes the same results.csv as the local sweep', async () => {
+  it('the summary step reads the ResultWriter manifest, writes the same results.csv as the local sweep and the report of the best combination', async () => {
     const items = sweepItems(grid);
     const outputs = [processBatch(config, items.slice(0, 7), series), processBatch(config, items.slice(7), series)];
     s3.on(GetObjectCommand, { Bucket: 'mft-paper-data', Key: 'sweeps/map-runs/abc/manifest.json' }).resolves({ Body: body(JSON.stringify({ DestinationBucket: 'mft-paper-data', MapRunArn: 'arn:x', ResultFiles: { SUCCEEDED: [{ Key: 'sweeps/map-runs/abc/SUCCEEDED_0.json', Size: 1 }], FAILED: [], PENDING: [] } })) as never });
     s3.on(GetObjectCommand, { Bucket: 'mft-paper-data', Key: 'sweeps/map-runs/abc/SUCCEEDED_0.json' }).resolves({ Body: body(JSON.stringify(outputs.map((o) => ({ Status: 'SUCCEEDED', Output: JSON.stringify(o) })))) as never });
+    s3.on(GetObjectCommand, { Bucket: 'mft-paper-data', Key: 'sweeps/run-1/BTCUSDT-5m-candles.csv.gz' }).resolves({ Body: body(gzipSync(candlesCsv(series))) as never });
     s3.on(PutObjectCommand).resolves({});
-    const input = { runId: 'run-1', bucket: 'mft-paper-data', itemsKey: 'sweeps/run-1/items.json', dataKey: 'k', fundingKey: '', grid: spec, metric: 'sharpe', config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, map: { MapRunArn: 'arn:x', ResultWriterDetails: { Bucket: 'mft-paper-data', Key: 'sweeps/map-runs/abc/manifest.json' } } };
+    const input = { runId: 'run-1', bucket: 'mft-paper-data', itemsKey: 'sweeps/run-1/items.json', dataKey: 'sweeps/run-1/BTCUSDT-5m-candles.csv.gz', fundingKey: '', grid: spec, metric: 'sharpe', config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>, map: { MapRunArn: 'arn:x', ResultWriterDetails: { Bucket: 'mft-paper-data', Key: 'sweeps/map-runs/abc/manifest.json' } } };
     const r = await summaryHandler(input, undefined, new S3Client({}));
     expect(r.results).toBe('s3://mft-paper-data/sweeps/run-1/results.csv');
     const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
@@ -76,5 +78,12 @@ describe('sweep on Step Functions (offline)', () => {
     expect(puts[0]).toMatchObject({ Key: 'sweeps/run-1/results.csv', Body: resultsCsv(grid, local.rows) });
     expect(JSON.parse(String(puts[1]!.Body))).toMatchObject({ combinations: 12, metric: 'sharpe' });
     expect(r.verdict).toMatch(/^PBO /);
+    expect(r.report).toBe('s3://mft-paper-data/sweeps/run-1/report.html');
+    expect(puts[2]).toMatchObject({ Key: 'sweeps/run-1/report.html', ContentType: 'text/html; charset=utf-8' });
+    const html = String(puts[2]!.Body);
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as { sweep: { best: { index: number } }; trades: unknown[] };
+    const best = summarizeSweep(grid, local.rows, 'sharpe').best.index;
+    expect(data.sweep.best.index).toBe(best);
+    expect(data.trades).toHaveLength(local.rows[best]!.metrics.trades!);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig } from '../../config/load.ts';
 import { MftStage } from '../../lib/mftStage.ts';
@@ -186,6 +187,11 @@ describe('trading stack', () => {
     expect(smId).toMatch(/^SweepStateMachine/);
     expect(smPolicy).toContain('lambda:InvokeFunction');
     expect(smPolicy).toContain('states:StartExecution');
+    // the summary renders report.html offline: its asset carries the chart library next to index.mjs
+    const outdir = app.synth().directory;
+    const withLib = readdirSync(outdir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('lightweight-charts.standalone.production.js'));
+    expect(withLib.length).toBeGreaterThanOrEqual(1);
+    for (const f of withLib) expect(readdirSync(join(outdir, dirname(f)))).toContain('index.mjs');
   });
 
   it('backtest function and its bucket (TLS only, no public access, read-only grant); a dashboard', () => {
