@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { parseConfig } from '../../config/load.ts';
-import { loadCandles, loadFunding, type FundingSeries } from '../adapters/local/candles.ts';
-import { fetchS3ToTmp } from '../adapters/aws/s3Fetch.ts';
+import type { FundingSeries } from '../adapters/local/candles.ts';
+import { loadS3Candles } from '../adapters/aws/s3Candles.ts';
 import { ItemBatchSchema, processBatch } from '../app/sweep/remoteSweep.ts';
 import type { BarSeries } from '../core/market/bar.ts';
 import type { SweepRow } from '../app/sweep/evaluate.ts';
@@ -20,11 +20,7 @@ export async function handler(event: unknown, _ctx?: Context): Promise<{ rows: S
   const key = `${b.BatchInput.bucket}/${b.BatchInput.dataKey}/${b.BatchInput.fundingKey ?? ''}`;
   let data = cache.get(key);
   if (!data) {
-    data = (async () => {
-      const series = loadCandles(await fetchS3ToTmp(b.BatchInput.bucket, b.BatchInput.dataKey)).series;
-      const funding = b.BatchInput.fundingKey ? loadFunding(await fetchS3ToTmp(b.BatchInput.bucket, b.BatchInput.fundingKey)) : undefined;
-      return { series, funding };
-    })();
+    data = loadS3Candles({ ...b.BatchInput, symbol: config.symbols[0]!, timeframe: config.timeframe });
     cache.set(key, data);
     data.catch(() => cache.delete(key));
   }

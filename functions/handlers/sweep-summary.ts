@@ -7,8 +7,8 @@ import type { SweepRow } from '../app/sweep/evaluate.ts';
 import { comboConfig, parseGrid } from '../app/sweep/grid.ts';
 import { backtestJob } from '../app/backtestJob.ts';
 import { renderHtmlReport } from '../app/htmlReport.ts';
-import { fundingLookup, loadCandles, loadFunding } from '../adapters/local/candles.ts';
-import { fetchS3ToTmp } from '../adapters/aws/s3Fetch.ts';
+import { fundingLookup } from '../adapters/local/candles.ts';
+import { loadS3Candles } from '../adapters/aws/s3Candles.ts';
 import { resultsCsv, summarizeSweep } from '../app/sweep/sweepSummary.ts';
 
 /** The summary step's input: the execution input plus the Distributed Map's output under `map`. */
@@ -52,9 +52,8 @@ export async function handler(event: unknown, _ctx?: Context, s3: S3Client = (cl
   const summary = { runId: e.runId, combinations: grid.size, metric: e.metric, best: sum.best, top: sum.top, pbo: sum.pbo ? { pbo: sum.pbo.pbo, splits: sum.pbo.splits, blocks: sum.pbo.blocks, periods: sum.pbo.periods } : { skipped: sum.pboSkipped }, dsr: sum.dsr, verdict: sum.verdict };
   await s3.send(new PutObjectCommand({ Bucket: e.bucket, Key: `${prefix}/summary.json`, Body: JSON.stringify(summary, null, 2) + '\n', ContentType: 'application/json' }));
   // report.html as `mft sweep` writes it: the best combination in full, with the heatmap and the verdict
-  const series = loadCandles(await fetchS3ToTmp(e.bucket, e.dataKey, s3), { symbol: config.symbols[0], timeframe: config.timeframe }).series;
-  const funding = e.fundingKey ? fundingLookup(loadFunding(await fetchS3ToTmp(e.bucket, e.fundingKey, s3)), series.intervalMs) : undefined;
-  const job = backtestJob({ cfg: comboConfig(config, grid, sum.best.index), configHash: 'remote', codeVersion: process.env.MFT_CODE_SHA ?? 'lambda', series: [series], funding });
+  const { series, funding } = await loadS3Candles({ bucket: e.bucket, dataKey: e.dataKey, fundingKey: e.fundingKey, symbol: config.symbols[0]!, timeframe: config.timeframe }, s3);
+  const job = backtestJob({ cfg: comboConfig(config, grid, sum.best.index), configHash: 'remote', codeVersion: process.env.MFT_CODE_SHA ?? 'lambda', series: [series], funding: funding ? fundingLookup(funding, series.intervalMs) : undefined });
   const html = renderHtmlReport({ title: `Sweep ${grid.size} combinations, ${config.symbols.join(',')} ${config.timeframe} (Step Functions run ${e.runId})`, meta: { run: e.runId, combinations: String(grid.size), metric: e.metric }, series, trades: job.result.trades, audit: job.audit, times: series.openTime, equity: job.result.equity, metrics: job.metrics, sweep: sum });
   await s3.send(new PutObjectCommand({ Bucket: e.bucket, Key: `${prefix}/report.html`, Body: html, ContentType: 'text/html; charset=utf-8' }));
   return { results: `s3://${e.bucket}/${prefix}/results.csv`, summary: `s3://${e.bucket}/${prefix}/summary.json`, report: `s3://${e.bucket}/${prefix}/report.html`, best: sum.best.params, verdict: sum.verdict };

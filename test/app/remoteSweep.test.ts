@@ -13,6 +13,7 @@ import { candlesCsv } from '../../functions/adapters/local/candles.ts';
 import { startRemoteSweep } from '../../functions/app/sweep/startRemoteSweep.ts';
 import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
 import { handler as summaryHandler } from '../../functions/handlers/sweep-summary.ts';
+import { handler as itemHandler } from '../../functions/handlers/sweep-item.ts';
 
 const { config } = parseConfig({});
 const series = syntheticMarket({ seed: 3, bars: 20 * 288 });
@@ -45,6 +46,15 @@ describe('sweep on Step Functions (offline)', () => {
     expect(() => mergeRows(grid.size, batches.slice(1))).toThrow(/missing from the results/);
     expect(() => mergeRows(grid.size, [...batches, batches[0]!])).toThrow(/returned twice/);
   }, 120_000);
+
+  it('the item Lambda loads the candles from S3 as the config\'s symbol and timeframe (not the /tmp file name)', async () => {
+    const eth = parseConfig({ symbols: ['ETHUSDT'], markets: { ETHUSDT: { tick: 0.01, step: 0.001, min_notional: 20 } } }).config;
+    const ethSeries = syntheticMarket({ seed: 3, bars: 3 * 288, symbol: 'ETHUSDT' });
+    s3.on(GetObjectCommand, { Bucket: 'b', Key: 'sweeps/r/ETHUSDT-5m-candles.csv.gz' }).resolves({ Body: body(gzipSync(candlesCsv(ethSeries))) as never });
+    const items = sweepItems(parseGrid('tp_atr=1.0,1.5', eth));
+    const out = await itemHandler({ BatchInput: { bucket: 'b', dataKey: 'sweeps/r/ETHUSDT-5m-candles.csv.gz', fundingKey: '', config: JSON.parse(JSON.stringify(eth)) }, Items: items });
+    expect(out).toEqual(processBatch(eth, items, ethSeries));
+  });
 
   it('mft sweep --remote: uploads items and candles to the stage bucket, starts the state machine with the input the construct reads', async () => {
     ssm.on(GetParameterCommand, { Name: '/mft/paper/sweep' }).resolves({ Parameter: { Value: JSON.stringify({ bucket: 'mft-paper-data', stateMachineArn: 'arn:aws:states:ap-northeast-1:111111111111:stateMachine:mft-paper-sweep' }) } });
