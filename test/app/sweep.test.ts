@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,24 @@ describe('sweep', () => {
     const bad = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1:0:1', '--out', out], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('tp_atr=1:0:1: hi must be >= lo');
+  }, 120_000);
+});
+
+describe('mft sweep with --funding', () => {
+  it('the best combination\'s files are backtested with the same funding as its row', () => {
+    const out = mkdtempSync(join(tmpdir(), 'mft-sweep-funding-'));
+    const f = join(out, 'funding.csv');
+    const rows = ['funding_time,funding_rate'];
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2025, 2, 2); t += 8 * 3_600_000) rows.push(`${t},0.002`);
+    writeFileSync(f, rows.join('\n') + '\n');
+    const r = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1.0,1.5', '--funding', f, '--workers', '0', '--blocks', '8', '--out', out], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const best = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { best: { metrics: { funding: number; netPnl: number } } }).best.metrics;
+    const csv = readFileSync(join(out, 'trades.csv'), 'utf8').trim().split('\n');
+    const col = csv[0]!.split(',').indexOf('funding');
+    const funding = csv.slice(1).reduce((a, l) => a + Number(l.split(',')[col]), 0);
+    expect(best.funding).not.toBe(0);
+    expect(funding).toBeCloseTo(best.funding, 9);
   }, 120_000);
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '../../../config/load.ts';
-import { loadFunding, type FundingSeries } from '../../adapters/local/candles.ts';
+import { fundingLookup, loadFunding, type FundingSeries } from '../../adapters/local/candles.ts';
 import { backtestJob } from '../../app/backtestJob.ts';
 import { loadRunData } from '../../app/loadRunData.ts';
 import { writeRunOutputs } from '../../app/writeRunOutputs.ts';
@@ -83,7 +83,7 @@ export function register(program: Command): void {
       writeFileSync(join(out, 'results.csv'), resultsCsv(grid, r.rows));
       // the best combination in full: its trades, equity, audit and the report's charts
       const bestCfg = comboConfig(config, grid, sum.best.index);
-      const job = backtestJob({ cfg: bestCfg, configHash: hash, codeVersion: codeVersion(), series: [data.series], funding: data.funding });
+      const job = backtestJob({ cfg: bestCfg, configHash: hash, codeVersion: codeVersion(), series: [data.series], funding: funding ? fundingLookup(funding, data.series.intervalMs) : undefined });
       const summary = { grid: grid.axes.map((a) => ({ key: a.key, values: a.values })), combinations: grid.size, workers: r.workers, elapsedMs: Math.round(r.elapsedMs), data: data.label, configHash: hash, metric: o.metric, best: sum.best, top: sum.top, pbo: sum.pbo ? { pbo: sum.pbo.pbo, splits: sum.pbo.splits, blocks: sum.pbo.blocks, periods: sum.pbo.periods, medianOosRank: sum.pbo.medianOosRank } : { skipped: sum.pboSkipped }, dsr: sum.dsr, verdict: sum.verdict };
       writeRunOutputs(out, {
         trades: job.result.trades,
