@@ -2,12 +2,12 @@ import type { ClosedTrade } from '../core/engine/events.ts';
 import { runBacktest } from '../core/engine/runBacktest.ts';
 import type { Bar } from '../core/market/bar.ts';
 import { seriesFromBars } from '../core/market/bar.ts';
-import { DAY_MS, isoUtc, timeframeMs } from '../core/market/timeframe.ts';
+import { DAY_MS, isoDay, isoUtc, timeframeMs, utcDay } from '../core/market/timeframe.ts';
 import type { EngineState } from '../core/portfolio/engineState.ts';
 import { percentiles, type Percentiles } from '../core/report/percentiles.ts';
 import { GATE_RULES, type GateRule, type KillSwitchMode, type TradingConfig } from '../core/types.ts';
 import type { ChainedRecord } from './auditChain.ts';
-import { tradeOf } from './auditTrades.ts';
+import { tradesFromAudit } from './auditTrades.ts';
 import type { StateStore } from '../ports/stateStore.ts';
 import { diffTrades, formatParity, type ParityVerdict } from './parity.ts';
 
@@ -58,15 +58,15 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
   const dayEnd = dayStart + DAY_MS;
   const iv = timeframeMs(i.cfg.timeframe);
   const snap = await i.store.getDay(i.day);
-  const next = await i.store.getDay(new Date(dayEnd).toISOString().slice(0, 10));
+  const day0 = utcDay(dayStart);
+  const next = await i.store.getDay(isoDay(day0 + 1));
   let fromSeq = snap?.auditSeq;
-  for (let k = 1; fromSeq === undefined && k <= SNAPSHOT_LOOKBACK_DAYS; k++) fromSeq = (await i.store.getDay(new Date(dayStart - k * DAY_MS).toISOString().slice(0, 10)))?.auditSeq;
+  for (let k = 1; fromSeq === undefined && k <= SNAPSHOT_LOOKBACK_DAYS; k++) fromSeq = (await i.store.getDay(isoDay(day0 - k)))?.auditSeq;
   const recs = await readDay(i.store, fromSeq ?? 0, dayEnd);
   const inDay = recs.filter((r) => r.time >= dayStart && r.time < dayEnd);
 
   // Later records win: a crashed run's adopted records and the re-run's describe the same thing.
   const bars = new Map<string, Map<number, Bar>>(i.cfg.symbols.map((s) => [s, new Map()]));
-  const trades = new Map<string, ClosedTrade>();
   const invocations = new Map<number, Rec>();
   const rejections = Object.fromEntries(GATE_RULES.map((g) => [g, 0])) as Record<GateRule, number>;
   const events: DayEvent[] = [];
@@ -76,8 +76,7 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
     if (r.type === 'bar' && r.symbol) {
       const b = r.bar as { o: number; h: number; l: number; c: number; v: number };
       bars.get(r.symbol)?.set(r.time, { openTime: r.time, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v });
-    } else if (r.type === 'trade') trades.set(`${r.symbol}@${String(r.entryTime)}`, tradeOf(r));
-    else if (r.type === 'invocation') invocations.set(r.time, r);
+    } else if (r.type === 'invocation') invocations.set(r.time, r);
     else if (r.type === 'risk_block') rejections[r.rule as GateRule]++;
     else if (r.type === 'fill') fees += Number(r.fee);
     else if (r.type === 'funding') funding += Number(r.amount);
@@ -118,7 +117,7 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
     }
   }
   const endState = next?.state ?? (await endOfDayState(i.store, dayEnd));
-  const actual = [...trades.values()];
+  const actual = tradesFromAudit(inDay);
   const report: DailyReport = {
     stage: i.cfg.stage.name,
     day: i.day,

@@ -153,7 +153,6 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       regimeBars: regimeBars(bars, i.cfg.strategy.params),
       rejections,
     });
-    const audit = auditAll;
     const wall = percentiles(r.wallMs);
     const resumedAt = resume ? resume.lastIndex + 1 : 0;
     const report: LocalReplayReport = {
@@ -166,7 +165,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       parity,
       latency: { wallP50: wall.p50 ?? 0, wallP90: wall.p90 ?? 0, wallP99: wall.p99 ?? 0, wallMax: wall.max ?? 0, barsPerMinute: (r.wallMs.length / elapsedMs) * 60_000 },
       rejections,
-      auditRecords: audit.length,
+      auditRecords: auditAll.length,
       elapsedMs,
     };
     if (i.out) {
@@ -174,7 +173,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         trades,
         times: bars.openTime,
         equity: bt.result.equity,
-        audit: audit.map((c) => c.record as never),
+        audit: auditAll.map((c) => c.record as never),
         summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: upTo, resumedAt, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
         report: {
           title: i.title ?? `Replay ${i.cfg.symbols.join(',')} ${i.cfg.timeframe}`,
@@ -185,7 +184,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         },
       });
       // The stored chain itself (seq, prevHash, hash) replaces the re-chained export.
-      writeFileSync(join(i.out, 'audit.jsonl'), audit.map((c) => JSON.stringify(c)).join('\n') + '\n');
+      writeFileSync(join(i.out, 'audit.jsonl'), auditAll.map((c) => JSON.stringify(c)).join('\n') + '\n');
       writeFileSync(join(i.out, 'parity.json'), JSON.stringify(parity, null, 2) + '\n');
     }
     return report;

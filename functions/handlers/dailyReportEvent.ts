@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { DAY_MS } from '../core/market/timeframe.ts';
+import { isoDay, utcDay } from '../core/market/timeframe.ts';
 import { ScheduledEventSchema } from './barCloseEvent.ts';
 
 /** A manual run: `{ "date": "YYYY-MM-DD" }` (the UTC day to report). */
@@ -11,7 +11,7 @@ const ManualSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'e
  */
 export function parseDailyReportEvent(e: unknown): { ok: true; day: string } | { ok: false; issues: string[] } {
   const s = ScheduledEventSchema.safeParse(e);
-  if (s.success) return { ok: true, day: new Date(Math.floor(Date.parse(s.data.time) / DAY_MS) * DAY_MS - DAY_MS).toISOString().slice(0, 10) };
+  if (s.success) return { ok: true, day: isoDay(utcDay(Date.parse(s.data.time)) - 1) };
   const m = ManualSchema.safeParse(e);
   if (m.success && Number.isFinite(Date.parse(`${m.data.date}T00:00:00Z`))) return { ok: true, day: m.data.date };
   const issues = m.success ? [`date: ${m.data.date} is not a calendar day`] : m.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`);

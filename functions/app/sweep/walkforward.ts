@@ -108,8 +108,8 @@ export async function walkforward(i: WalkforwardInput): Promise<WalkforwardResul
     const cfg = comboConfig(i.base, i.grid, b);
     const w0 = Math.max(0, trTo - warm);
     const warmRun = runBacktest({ cfg, series: [sliceSeries(s, w0, trTo)], funding: lookup, killSwitch: 'halt', closeAtEnd: false });
-    const run = runBacktest({ cfg, series: [sliceSeries(s, trTo, teTo)], funding: lookup, initialState: warmRun.state });
     const testSeries = sliceSeries(s, trTo, teTo);
+    const run = runBacktest({ cfg, series: [testSeries], funding: lookup, initialState: warmRun.state });
     // the test run starts from the warm-up state: capital unchanged (no entries were allowed)
     const m = computeMetrics({ capital: cfg.capital_usd, trades: run.trades, equity: run.equity, times: testSeries.openTime, finalEquity: run.finalEquity, exposureBars: run.exposureBars, regimeBars: {}, rejections: run.rejections });
     trades.push(...run.trades);

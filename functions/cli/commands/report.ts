@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { dailyReport, formatDailyReport } from '../../app/dailyReport.ts';
+import { isoDay, utcDay } from '../../core/market/timeframe.ts';
 import { openStage } from '../../wiring/stageStore.ts';
 
 /** `mft report --stage <stage> --date <d>`: the daily report (what the 00:05 UTC Lambda sends), printed. */
@@ -19,7 +20,7 @@ export function register(program: Command): void {
           // AWS stages: yesterday. Local: the day before the last bar the replay processed.
           const last = o.stage === 'local' ? (await st.store.load())?.lastBarOpenTime : Date.now();
           if (last === null || last === undefined) throw new Error(`no state in ${st.where}: run \`npm start\` first or pass --date`);
-          day = new Date(Math.floor(last / 86_400_000) * 86_400_000 - 86_400_000).toISOString().slice(0, 10);
+          day = isoDay(utcDay(last) - 1);
         }
         if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`--date ${day}: expected YYYY-MM-DD`);
         const r = await dailyReport({ cfg: st.cfg, store: st.store, day });
