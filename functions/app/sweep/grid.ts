@@ -1,5 +1,6 @@
 import { applyOverrides, ConfigError } from '../../../config/load.ts';
 import type { AppConfig } from '../../../config/schema.ts';
+import type { SweepItem } from './evaluate.ts';
 
 /** One swept parameter: `key` as written in the grid, `path` into the config, its values in order. */
 export interface GridAxis {
@@ -142,4 +143,9 @@ export function describeCombo(g: Grid, index: number): string {
 /** The config of combination `index` (validated; frozen like every loaded config). */
 export function comboConfig(base: AppConfig, g: Grid, index: number): AppConfig {
   return applyOverrides(base, comboOverrides(g, index), describeCombo(g, index)).config;
+}
+
+/** Combinations `from` .. `to` - 1 as sweep items: what the workers get, and (all) what `--remote` uploads. */
+export function sweepItems(g: Grid, from = 0, to = g.size): SweepItem[] {
+  return Array.from({ length: to - from }, (_, k) => ({ index: from + k, overrides: comboOverrides(g, from + k) }));
 }

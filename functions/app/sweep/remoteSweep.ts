@@ -3,7 +3,6 @@ import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import { evaluateItem, type SweepItem, type SweepRow } from './evaluate.ts';
-import { comboOverrides, type Grid } from './grid.ts';
 
 /**
  * Sweep fan-out on Step Functions (issue: Distributed Map over the backtest item Lambda). The
@@ -34,10 +33,8 @@ export const ItemBatchSchema = z.object({
 });
 export type ItemBatch = z.infer<typeof ItemBatchSchema>;
 
-/** The items file: every combination with its overrides, in grid order. */
-export function sweepItems(g: Grid): SweepItem[] {
-  return Array.from({ length: g.size }, (_, i) => ({ index: i, overrides: comboOverrides(g, i) }));
-}
+/** The items file: every combination with its overrides, in grid order (the workers' items). */
+export { sweepItems } from './grid.ts';
 
 /** The item processor: each item of the batch through `evaluateItem` (the worker threads' function). */
 export function processBatch(base: AppConfig, items: readonly SweepItem[], series: BarSeries, funding?: FundingSeries): { rows: SweepRow[] } {

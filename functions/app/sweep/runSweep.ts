@@ -3,8 +3,8 @@ import { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
-import { evaluateItem, type SweepItem, type SweepRow } from './evaluate.ts';
-import { comboOverrides, describeCombo, type Grid } from './grid.ts';
+import { evaluateItem, type SweepRow } from './evaluate.ts';
+import { comboOverrides, describeCombo, sweepItems, type Grid } from './grid.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepWorker.ts';
 
 export interface SweepInput {
@@ -38,7 +38,6 @@ function shareSeries(s: BarSeries): BarSeries {
   return { ...s, openTime: share(s.openTime), open: share(s.open), high: share(s.high), low: share(s.low), close: share(s.close), volume: share(s.volume) };
 }
 
-const itemsOf = (g: Grid, from: number, to: number): SweepItem[] => Array.from({ length: to - from }, (_, k) => ({ index: from + k, overrides: comboOverrides(g, from + k) }));
 
 /**
  * Every combination of the grid through the same engine, on worker threads fed in small chunks
@@ -70,7 +69,7 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
           return;
         }
         const to = Math.min(total, next + chunk);
-        w.postMessage({ kind: 'items', items: itemsOf(i.grid, next, to) } satisfies ToWorker);
+        w.postMessage({ kind: 'items', items: sweepItems(i.grid, next, to) } satisfies ToWorker);
         next = to;
       };
       for (const w of pool) {
