@@ -3,6 +3,8 @@
  * Uses the real BTCUSDT 5m file from ../shared/data when present, else a synthetic market of the
  * same length (said in the output). Timings are best-of-N after warm-up, on this machine.
  */
+// The engine's runtime settings, as `mft` (bin.mjs) and the backtest/sweep Lambdas set them.
+import { ENGINE_RUNTIME_FLAGS } from '../functions/wiring/engineRuntime.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fundingLookup, loadCandles, loadFunding } from '../functions/adapters/local/candles.ts';
 import { syntheticMarket } from '../functions/core/market/synthetic.ts';
@@ -13,7 +15,7 @@ import { sliceSeries } from '../functions/core/market/bar.ts';
 const KLINES = '../shared/data/klines/BTCUSDT-5m-futures-2024-12-31_2026-02-19.csv.gz';
 const FUNDING = '../shared/data/funding/BTCUSDT-funding-futures-2024-12-31_2026-02-19.csv.gz';
 
-const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version };
+const results: Record<string, unknown> = { when: new Date().toISOString(), node: process.version, v8Flags: ENGINE_RUNTIME_FLAGS };
 const { config } = parseConfig({});
 const real = existsSync(KLINES);
 const series = real ? loadCandles(KLINES).series : syntheticMarket({ seed: 7, bars: 119_724 });
@@ -53,6 +55,7 @@ results.binanceBundle = { ...bb, limits: { bytes: 2.5 * 1024 * 1024, sizeRatio: 
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 const lines = [
   `data: ${String(results.data)}`,
+  `V8 flags (as the CLI and the backtest/sweep Lambdas run): ${ENGINE_RUNTIME_FLAGS.join(' ')}`,
   `engine (strategy+gates+SimBroker+funding+audit in memory): ${fmt(e.engineBarsPerSec / 1e6, 2)} M bars/s  (${fmt(e.engineMs, 1)} ms for ${e.bars} bars, ${e.trades} trades; target >= 10, aim 30)`,
   `bare loop (same indicators + signals, no engine):           ${fmt(e.bareBarsPerSec / 1e6, 2)} M bars/s`,
   `engine_time / bare_loop_time:                               ${fmt(e.engineOverBare, 2)}  (target <= 10)`,

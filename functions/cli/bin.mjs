@@ -14,4 +14,5 @@ process.emitWarning = (warning, ...rest) => {
 };
 
 register();
+await import('../wiring/engineRuntime.ts');
 await import('./main.ts');

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import '../wiring/engineRuntime.ts';
 import { existsSync } from 'node:fs';
 import { parseConfig } from '../../config/load.ts';
 import { runBacktestRequest, type BacktestResponse } from '../app/backtestRequest.ts';

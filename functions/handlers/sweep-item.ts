@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import '../wiring/engineRuntime.ts';
 import { parseConfig } from '../../config/load.ts';
 import type { FundingSeries } from '../adapters/local/candles.ts';
 import { loadS3Candles } from '../adapters/aws/s3Candles.ts';

@@ -64,7 +64,7 @@ export function stepBar(
     if (s.position !== null && s.position.entryBar < j && isFundingTime(openTime)) payFunding(st, s, b, ctx, sink);
   }
   if (events.length > 0) {
-    const ordered = events.length > 1 ? [...events].sort((a, b) => eventRank(a) - eventRank(b)) : events;
+    const ordered = events.length === 1 ? events : byRank(events);
     for (const ev of ordered) applyEvent(st, ev, openTime, j, ctx, sink, barOf(st, bars, ev.symbol));
   }
 
@@ -122,6 +122,16 @@ export function stepBar(
     }
     pushDonchian(s.ind, b);
   }
+}
+
+/** Events in rank order, stable (an entry and its same-bar exit: 2 events; no spread + sort for that). */
+function byRank(events: readonly FillEvent[]): readonly FillEvent[] {
+  if (events.length === 2) {
+    const a = events[0]!;
+    const b = events[1]!;
+    return eventRank(b) < eventRank(a) ? [b, a] : events;
+  }
+  return [...events].sort((a, b) => eventRank(a) - eventRank(b));
 }
 
 function auditBar(s: SymbolState, b: Bar, p: StepContext['cfg']['strategy']['params'], sink: StepSink): void {
@@ -319,7 +329,24 @@ export function applyEvent(
   };
   sink.trade(trade);
   // The whole trade is audited: the daily report rebuilds the day's trades from the audit trail.
-  sink.audit({ type: 'trade', time: openTime, ...trade });
+  // Written out, not `...trade`: an object spread per trade measured ~3% of the backtest fold.
+  sink.audit({
+    type: 'trade',
+    time: openTime,
+    symbol: trade.symbol,
+    signalTime: trade.signalTime,
+    entryTime: trade.entryTime,
+    exitTime: trade.exitTime,
+    side: trade.side,
+    qty: trade.qty,
+    entryPrice: trade.entryPrice,
+    exitPrice: trade.exitPrice,
+    fees: trade.fees,
+    funding: trade.funding,
+    pnl: trade.pnl,
+    reason: trade.reason,
+    regime: trade.regime,
+  });
   s.position = null;
   s.scheduledExit = null;
   s.lastExitBar = j;

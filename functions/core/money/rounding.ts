@@ -9,14 +9,20 @@
  */
 
 const decimalsCache = new Map<number, number>();
+let lastStep = Number.NaN;
+let lastDecimals = 0;
 
 /** Number of decimals of a step like 0.001 -> 3, 1 -> 0, 0.5 -> 1 (cached: ticks and steps are few). */
 export function decimalsOf(step: number): number {
+  // Last step first: a backtest asks for the same tick again and again (a Map lookup hashes a double).
+  if (step === lastStep) return lastDecimals;
   let d = decimalsCache.get(step);
   if (d === undefined) {
     d = countDecimals(step);
     decimalsCache.set(step, d);
   }
+  lastStep = step;
+  lastDecimals = d;
   return d;
 }
 
