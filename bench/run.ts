@@ -85,19 +85,29 @@ lines.push(
   results.report = { bars: year.length, trades: job.result.trades.length, renderMs: ms, bytes: bytesOut, budgetMs: 2000, budgetBytes: 5 * 1024 * 1024 };
   lines.push(`report.html for ${year.length} bars (${job.result.trades.length} trades): ${fmt(ms, 0)} ms, ${fmt(bytesOut / 1024 / 1024, 2)} MB (budgets 2000 ms, 5 MB)`);
 }
-// 8. Sweep: 1,000 combinations x one symbol-year on 2 workers; speedup of 2 workers over 1 (same 200 combinations).
+// 8. Sweep: 1,000 combinations x one symbol-year on 2 workers; speedup of 2 workers over 1 (same combinations).
 {
   const { parseGrid } = await import('../functions/app/sweep/grid.ts');
   const { runSweep } = await import('../functions/app/sweep/runSweep.ts');
   const year = sliceSeries(series, 0, Math.min(series.length, 365 * 288));
   const g1000 = parseGrid('tp_atr=0.8:2.0:0.05,sl_atr=0.5:1.4:0.1,adx_min=15,20,25,30', config);
-  // the same 1,000 combinations on 1 worker, then on 2 (worker start-up included in both)
-  const one = await runSweep({ base: config, grid: g1000, series: year, workers: 1 });
-  const full = await runSweep({ base: config, grid: g1000, series: year, workers: 2 });
-  results.sweep = { combinations: g1000.size, bars: year.length, twoWorkersMs: full.elapsedMs, budgetMs: 30_000, aimMs: 5_000, oneWorkerMs: one.elapsedMs, speedup: one.elapsedMs / full.elapsedMs, speedupTarget: 1.7 };
+  // The same 1,000 combinations on 1 worker and on 2 (worker start-up included in both), alternated
+  // three times, best of each: one pass of each on this shared 2-vCPU machine ranged 1.36x-2.27x.
+  const ones: number[] = [];
+  const twos: number[] = [];
+  let full = await runSweep({ base: config, grid: g1000, series: year, workers: 2 });
+  for (let r = 0; r < 3; r++) {
+    ones.push((await runSweep({ base: config, grid: g1000, series: year, workers: 1 })).elapsedMs);
+    full = await runSweep({ base: config, grid: g1000, series: year, workers: 2 });
+    twos.push(full.elapsedMs);
+  }
+  const one = { elapsedMs: Math.min(...ones) };
+  full = { ...full, elapsedMs: Math.min(...twos) };
+  results.sweep = { combinations: g1000.size, bars: year.length, twoWorkersMs: full.elapsedMs, budgetMs: 30_000, aimMs: 5_000, oneWorkerMs: one.elapsedMs, speedup: one.elapsedMs / full.elapsedMs, speedupTarget: 1.7, runsMs: { one: ones, two: twos }, indicatorSettings: full.indicatorSettings, tapesRecorded: full.tapesRecorded };
   lines.push(
     `sweep ${g1000.size} combinations x ${year.length} bars on 2 workers: ${fmt(full.elapsedMs / 1000, 1)} s (budget 30 s, aim 5 s) = ${fmt((g1000.size * year.length) / full.elapsedMs / 1000, 2)} M bars/s`,
-    `sweep speedup, 2 workers over 1 (same ${g1000.size} combinations): ${fmt(one.elapsedMs / full.elapsedMs, 2)}x (${fmt(one.elapsedMs / 1000, 1)} s vs ${fmt(full.elapsedMs / 1000, 1)} s; target >= 1.7x)`,
+    `sweep speedup, 2 workers over 1 (same ${g1000.size} combinations, best of 3 alternated runs each): ${fmt(one.elapsedMs / full.elapsedMs, 2)}x (${fmt(one.elapsedMs / 1000, 1)} s vs ${fmt(full.elapsedMs / 1000, 1)} s; target >= 1.7x); all runs 1 worker ${ones.map((x) => fmt(x / 1000, 1)).join('/')} s, 2 workers ${twos.map((x) => fmt(x / 1000, 1)).join('/')} s`,
+    `sweep indicator series: ${full.indicatorSettings} distinct setting(s), ${full.tapesRecorded} recorded and shared by all ${g1000.size} combinations`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');

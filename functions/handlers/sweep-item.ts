@@ -12,7 +12,7 @@ const cache = new Map<string, Promise<{ series: BarSeries; funding: FundingSerie
 
 /**
  * Step Functions Distributed Map item processor: a batch of sweep combinations through the same
- * `evaluateItem` as `mft sweep`'s worker threads. Throws on a bad batch (the map run counts it as
+ * `evaluateBatch` as `mft sweep`'s worker threads. Throws on a bad batch (the map run counts it as
  * failed; the state machine tolerates no failure).
  */
 export async function handler(event: unknown, _ctx?: Context): Promise<{ rows: SweepRow[] }> {

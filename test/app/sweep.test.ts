@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
 import { loadCandles } from '../../functions/adapters/local/candles.ts';
 import { backtestJob } from '../../functions/app/backtestJob.ts';
-import { comboConfig, comboValues, GridError, parseGrid } from '../../functions/app/sweep/grid.ts';
+import { comboConfig, comboValues, GridError, indicatorGroups, parseGrid, sweepItems } from '../../functions/app/sweep/grid.ts';
+import { indicatorKey } from '../../functions/core/indicators/indicatorTape.ts';
 import { runSweep } from '../../functions/app/sweep/runSweep.ts';
 import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
 import { walkforward } from '../../functions/app/sweep/walkforward.ts';
@@ -54,6 +55,44 @@ describe('grid', () => {
   });
 });
 
+describe('indicator groups (one indicator tape per distinct indicator setting)', () => {
+  it('groups combinations by their indicator-parameter values, whatever the axis order', () => {
+    // ema_fast and breakout_bars are indicator settings; tp_atr/sl_atr are not: 4 groups of 4
+    const g = parseGrid('tp_atr=1.0,1.5,ema_fast=12,20,sl_atr=0.8,1.1,breakout_bars=15,20', config);
+    const { order, groups } = indicatorGroups(g);
+    expect(groups.map((x) => x.to - x.from)).toEqual([4, 4, 4, 4]);
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, k) => k));
+    for (const x of groups) {
+      const members = [...order.subarray(x.from, x.to)];
+      expect(members).toEqual([...members].sort((a, b) => a - b)); // grid order inside a group
+      expect(new Set(members.map((k) => indicatorKey(comboConfig(config, g, k).strategy.params))).size).toBe(1);
+    }
+    // group 0 = ema_fast 12, breakout_bars 15: combinations 0 (1.0,12,0.8,15), 2, 8, 10
+    expect([...order.subarray(0, 4)]).toEqual([0, 2, 8, 10]);
+    expect(sweepItems(g).map((it) => it.index)).toEqual([...order]);
+    expect(indicatorGroups(parseGrid('tp_atr=1.0,1.5,adx_min=15,25', config)).groups).toEqual([{ from: 0, to: 4 }]);
+    expect(indicatorGroups(parseGrid('ema_fast=10,12,14', config)).groups).toHaveLength(3);
+  });
+
+  it('a sweep records each shared indicator setting once (0, 1 or 2 workers), lone settings run plain; rows = single backtests', async () => {
+    const short = syntheticMarket({ seed: 12, bars: 15 * 288 });
+    const g = parseGrid('tp_atr=1.0,1.5,ema_fast=12,20,sl_atr=0.8,breakout_bars=15,20', config);
+    const runs = await Promise.all([0, 1, 2].map((workers) => runSweep({ base: config, grid: g, series: short, workers })));
+    for (const r of runs) {
+      expect(r.indicatorSettings).toBe(4);
+      expect(r.tapesRecorded).toBe(4);
+      expect(r.rows).toEqual(runs[0]!.rows);
+    }
+    for (let k = 0; k < g.size; k++) {
+      const job = backtestJob({ cfg: comboConfig(config, g, k), configHash: 'h', codeVersion: 't', series: [short] });
+      expect([runs[2]!.rows[k]!.metrics.trades, runs[2]!.rows[k]!.metrics.netPnl, runs[2]!.rows[k]!.metrics.sharpe]).toEqual([job.result.trades.length, job.metrics.netPnl, job.metrics.sharpe]);
+    }
+    expect(runs[2]!.rows.some((r) => r.metrics.trades! > 0)).toBe(true);
+    const lone = await runSweep({ base: config, grid: parseGrid('ema_fast=10,12,14', config), series: short, workers: 2 });
+    expect([lone.indicatorSettings, lone.tapesRecorded]).toEqual([3, 0]);
+  }, 120_000);
+});
+
 describe('sweep', () => {
   const g = parseGrid('tp_atr=1.0:1.6:0.3,sl_atr=0.7,1.1,adx_min=15,25', config);
 
@@ -84,6 +123,7 @@ describe('sweep', () => {
     const out = mkdtempSync(join(tmpdir(), 'mft-sweep-'));
     const ok = spawnSync('node', ['functions/cli/bin.mjs', 'sweep', '--grid', 'tp_atr=1.0,1.5,sl_atr=0.9', '--workers', '2', '--blocks', '8', '--out', out], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('indicators: 1 distinct setting(s); 1 indicator series computed once and shared');
     expect(ok.stdout).toMatch(/probability of backtest overfitting: \d+\.\d% \(70 CSCV splits of 8 blocks/);
     expect(ok.stdout).toMatch(/verdict: PBO \d+%, DSR \d+%: /);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');

@@ -1,8 +1,10 @@
 import type { AppConfig } from '../../../config/schema.ts';
 import { applyOverrides } from '../../../config/load.ts';
 import { runBacktest } from '../../core/engine/runBacktest.ts';
+import { indicatorKey, recordIndicatorTape, type IndicatorTape } from '../../core/indicators/indicatorTape.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import { DAY_MS } from '../../core/market/timeframe.ts';
+import type { StrategyParams } from '../../core/types.ts';
 import { computeMetrics } from '../../core/report/metrics.ts';
 import { fundingLookup, type FundingSeries } from '../../adapters/local/candles.ts';
 
@@ -23,18 +25,81 @@ export interface SweepRow {
 }
 
 
-/**
- * The sweep's item processor: one combination through the one engine (`runBacktest`), reduced to its
- * metrics and daily returns. The worker threads and the Step Functions item Lambda both call this.
- */
-export function evaluateItem(base: AppConfig, item: SweepItem, series: BarSeries, funding?: FundingSeries): SweepRow {
-  const cfg = applyOverrides(base, item.overrides, `combination ${item.index}`).config;
+/** One combination through the one engine (`runBacktest`), reduced to its metrics and daily returns. */
+function evaluateConfig(cfg: AppConfig, index: number, series: BarSeries, funding: FundingSeries | undefined, tape: IndicatorTape | undefined): SweepRow {
   const lookup = funding ? fundingFn(funding, series.intervalMs) : undefined;
-  const r = runBacktest({ cfg, series: [series], funding: lookup });
+  const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined });
   const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections });
   const metrics = {} as Record<RowMetric, number | null>;
   for (const k of ROW_METRICS) metrics[k] = m[k];
-  return { index: item.index, metrics, daily: dailyReturns(cfg.capital_usd, series.openTime, r.equity) };
+  return { index, metrics, daily: dailyReturns(cfg.capital_usd, series.openTime, r.equity) };
+}
+
+/**
+ * A batch of combinations, the unit every sweep runs (in-thread, worker threads, the Step Functions
+ * item Lambda): combinations that share an indicator setting share one indicator tape. The tape
+ * comes from `shelf` when the caller recorded it already (the worker pool records each setting once,
+ * in the main thread); otherwise it is recorded here when two or more items of the batch need it.
+ * A lone combination runs plain (recording would be the same work). Rows in the items' order.
+ */
+export function evaluateBatch(base: AppConfig, items: readonly SweepItem[], series: BarSeries, funding?: FundingSeries, shelf: TapeShelf = new TapeShelf()): SweepRow[] {
+  const cfgs = items.map((it) => atItem(it.index, () => applyOverrides(base, it.overrides, `combination ${it.index}`).config));
+  const keys = cfgs.map((c) => indicatorKey(c.strategy.params));
+  const count = new Map<string, number>();
+  for (const k of keys) count.set(k, (count.get(k) ?? 0) + 1);
+  const mine = new Map<string, IndicatorTape>(); // this batch's tapes, whatever the shelf evicts
+  return items.map((it, n) => {
+    const cfg = cfgs[n]!;
+    const key = keys[n]!;
+    let tape = mine.get(key) ?? shelf.get(key);
+    if (tape === undefined && count.get(key)! >= 2) tape = shelf.record(series, cfg.strategy.params);
+    if (tape !== undefined) mine.set(key, tape);
+    return atItem(it.index, () => evaluateConfig(cfg, it.index, series, funding, tape));
+  });
+}
+
+/** A combination of a batch failed: which one, and why (`cause`). */
+export class SweepItemError extends Error {
+  override readonly name = 'SweepItemError';
+  constructor(
+    readonly index: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+function atItem<T>(index: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new SweepItemError(index, err);
+  }
+}
+
+/** Indicator tapes at hand, by `indicatorKey`, newest kept (a worker holds its current settings only). */
+export class TapeShelf {
+  private readonly tapes = new Map<string, IndicatorTape>();
+  /** Tapes recorded through this shelf (the sweep reports how often indicators were computed). */
+  recorded = 0;
+  constructor(private readonly capacity = 2) {}
+  record(series: BarSeries, params: StrategyParams, alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape {
+    const tape = recordIndicatorTape(series, params, alloc);
+    this.recorded++;
+    this.put(tape);
+    return tape;
+  }
+  get(key: string): IndicatorTape | undefined {
+    return this.tapes.get(key);
+  }
+  put(tape: IndicatorTape): void {
+    this.tapes.delete(tape.key);
+    this.tapes.set(tape.key, tape);
+    for (const k of this.tapes.keys()) {
+      if (this.tapes.size <= this.capacity) break;
+      this.tapes.delete(k);
+    }
+  }
 }
 
 export function dailyReturns(capital: number, times: ArrayLike<number>, equity: ArrayLike<number>): number[] {

@@ -1,6 +1,7 @@
 import { applyOverrides, ConfigError } from '../../../config/load.ts';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { SweepItem } from './evaluate.ts';
+import { INDICATOR_PARAMS } from '../../core/indicators/indicatorTape.ts';
 
 /** One swept parameter: `key` as written in the grid, `path` into the config, its values in order. */
 export interface GridAxis {
@@ -145,7 +146,52 @@ export function comboConfig(base: AppConfig, g: Grid, index: number): AppConfig 
   return applyOverrides(base, comboOverrides(g, index), describeCombo(g, index)).config;
 }
 
-/** Combinations `from` .. `to` - 1 as sweep items: what the workers get, and (all) what `--remote` uploads. */
-export function sweepItems(g: Grid, from = 0, to = g.size): SweepItem[] {
-  return Array.from({ length: to - from }, (_, k) => ({ index: from + k, overrides: comboOverrides(g, from + k) }));
+
+/**
+ * The grid's combinations grouped by indicator setting (the values of its indicator-parameter axes,
+ * `INDICATOR_PARAMS`): `order` lists every combination index once, group after group (grid order
+ * inside a group), and `groups[g]` is the range [from, to) of group g in `order`. A sweep runs a
+ * group on one indicator tape; results are placed by index, so the order changes nothing else.
+ */
+export interface IndicatorGroups {
+  order: Int32Array;
+  groups: Array<{ from: number; to: number }>;
+}
+
+export function indicatorGroups(g: Grid): IndicatorGroups {
+  const isIndicator = g.axes.map((a) => a.path.length === 3 && a.path[0] === 'strategy' && a.path[1] === 'params' && (INDICATOR_PARAMS as readonly string[]).includes(a.path[2]!));
+  // group id of a combination: its value indices on the indicator axes, as one mixed-radix number
+  const groupOf = (index: number): number => {
+    let rest = index;
+    let id = 0;
+    let radix = 1;
+    for (let k = g.axes.length - 1; k >= 0; k--) {
+      const n = g.axes[k]!.values.length;
+      if (isIndicator[k]) {
+        id += (rest % n) * radix;
+        radix *= n;
+      }
+      rest = Math.floor(rest / n);
+    }
+    return id;
+  };
+  const nGroups = g.axes.reduce((p, a, k) => (isIndicator[k] ? p * a.values.length : p), 1);
+  const ids = new Int32Array(g.size);
+  const starts = new Int32Array(nGroups + 1);
+  for (let i = 0; i < g.size; i++) starts[(ids[i] = groupOf(i)) + 1]!++;
+  for (let k = 0; k < nGroups; k++) starts[k + 1]! += starts[k]!;
+  const fill = starts.slice(0, nGroups);
+  const order = new Int32Array(g.size);
+  for (let i = 0; i < g.size; i++) order[fill[ids[i]!]!++] = i;
+  const groups: Array<{ from: number; to: number }> = [];
+  for (let k = 0; k < nGroups; k++) groups.push({ from: starts[k]!, to: starts[k + 1]! });
+  return { order, groups };
+}
+
+/**
+ * Every combination as a sweep item, group after group of indicator setting: what `--remote` uploads,
+ * so that the Distributed Map's batches share indicator tapes (rows are merged by index).
+ */
+export function sweepItems(g: Grid): SweepItem[] {
+  return Array.from(indicatorGroups(g).order, (index) => ({ index, overrides: comboOverrides(g, index) }));
 }

@@ -2,13 +2,13 @@ import * as z from 'zod';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
-import { evaluateItem, type SweepItem, type SweepRow } from './evaluate.ts';
+import { evaluateBatch, type SweepItem, type SweepRow } from './evaluate.ts';
 
 /**
  * Sweep fan-out on Step Functions (issue: Distributed Map over the backtest item Lambda). The
  * execution input names the items file (one JSON array of SweepItem, what `mft sweep --remote`
  * uploads), the candles and the grid; the item Lambda gets batches of items and runs the very
- * `evaluateItem` the worker threads run; the summary Lambda merges the batches' rows.
+ * `evaluateBatch` the worker threads run; the summary Lambda merges the batches' rows.
  */
 export const ExecutionInputSchema = z
   .object({
@@ -36,9 +36,12 @@ export type ItemBatch = z.infer<typeof ItemBatchSchema>;
 /** The items file: every combination with its overrides, in grid order (the workers' items). */
 export { sweepItems } from './grid.ts';
 
-/** The item processor: each item of the batch through `evaluateItem` (the worker threads' function). */
+/**
+ * The item processor: the batch through `evaluateBatch`, the worker threads' function (items of one
+ * indicator setting share a tape recorded once for the batch).
+ */
 export function processBatch(base: AppConfig, items: readonly SweepItem[], series: BarSeries, funding?: FundingSeries): { rows: SweepRow[] } {
-  return { rows: items.map((it) => evaluateItem(base, it, series, funding)) };
+  return { rows: evaluateBatch(base, items, series, funding) };
 }
 
 /** Rows of every batch back in grid order; a missing or repeated index is an error naming it. */

@@ -3,9 +3,11 @@ import { Worker } from 'node:worker_threads';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
-import { evaluateItem, type SweepRow } from './evaluate.ts';
-import { comboOverrides, describeCombo, sweepItems, type Grid } from './grid.ts';
+import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
+import { evaluateBatch, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
+import { comboConfig, comboOverrides, describeCombo, indicatorGroups, type Grid } from './grid.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepWorker.ts';
+import { sweepWorkerEntry } from './workerBundle.ts';
 
 export interface SweepInput {
   base: AppConfig;
@@ -22,6 +24,9 @@ export interface SweepResult {
   rows: SweepRow[];
   workers: number;
   elapsedMs: number;
+  /** Distinct indicator settings in the grid, and indicator tapes recorded (each shared setting once). */
+  indicatorSettings: number;
+  tapesRecorded: number;
 }
 
 export class SweepError extends Error {
@@ -41,36 +46,48 @@ function shareSeries(s: BarSeries): BarSeries {
 
 /**
  * Every combination of the grid through the same engine, on worker threads fed in small chunks
- * (dynamic balancing: fast and slow combinations mix). Results are placed by index, so the output
- * is identical for any worker count.
+ * (dynamic balancing: fast and slow combinations mix). Combinations are dispatched group by group
+ * of indicator setting (`indicatorGroups`): the main thread records each group's indicator tape
+ * once, into shared memory, and every chunk of that group carries it; a lone combination runs plain.
+ * Results are placed by index, so the output is identical for any worker count.
  */
 export async function runSweep(i: SweepInput): Promise<SweepResult> {
   const t0 = performance.now();
   const total = i.grid.size;
   const rows = new Array<SweepRow>(total);
   const workers = Math.max(0, Math.min(i.workers ?? availableParallelism(), total));
+  const chunk = Math.max(1, Math.min(32, Math.ceil(total / (Math.max(1, workers) * 16))));
+  const { chunks, settings } = plan(i, chunk);
+  const shelf = new TapeShelf(1);
+  const tapeOf = (c: Chunk, alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape => shelf.record(i.series, comboConfig(i.base, i.grid, c.indices[0]!).strategy.params, alloc);
   if (workers === 0) {
-    for (let k = 0; k < total; k++) {
-      rows[k] = evaluateItem(i.base, { index: k, overrides: comboOverrides(i.grid, k) }, i.series, i.funding);
-      if ((k & 15) === 15 || k === total - 1) i.onProgress?.(k + 1, total);
+    let done = 0;
+    for (const c of chunks) {
+      if (c.tape && c.firstOfGroup) tapeOf(c);
+      for (const r of evaluateBatch(i.base, itemsOf(i.grid, c.indices), i.series, i.funding, shelf)) rows[r.index] = r;
+      done += c.indices.length;
+      i.onProgress?.(done, total);
     }
-    return { rows, workers: 0, elapsedMs: performance.now() - t0 };
+    return { rows, workers: 0, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded };
   }
-  const chunk = Math.max(1, Math.min(32, Math.ceil(total / (workers * 16))));
   const init: WorkerInit = { base: JSON.parse(JSON.stringify(i.base)) as AppConfig, series: shareSeries(i.series), funding: i.funding ?? null };
   let next = 0;
   let done = 0;
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./sweepWorker.mjs', import.meta.url), { workerData: init }));
+  let workerTapes = 0;
+  // the tape of the group being dispatched (workers keep theirs until their chunk is done)
+  let current: IndicatorTape | null = null;
+  const entry = await sweepWorkerEntry();
+  const pool = Array.from({ length: workers }, () => new Worker(entry.url, { workerData: init }));
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker): void => {
-        if (next >= total) {
+        if (next >= chunks.length) {
           w.postMessage({ kind: 'stop' } satisfies ToWorker);
           return;
         }
-        const to = Math.min(total, next + chunk);
-        w.postMessage({ kind: 'items', items: sweepItems(i.grid, next, to) } satisfies ToWorker);
-        next = to;
+        const c = chunks[next++]!;
+        if (c.tape && (current === null || c.firstOfGroup)) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
+        w.postMessage({ kind: 'items', items: itemsOf(i.grid, c.indices), tape: c.tape ? current : null } satisfies ToWorker);
       };
       for (const w of pool) {
         w.on('message', (m: FromWorker) => {
@@ -80,6 +97,7 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
           }
           for (const r of m.rows) rows[r.index] = r;
           done += m.rows.length;
+          workerTapes += m.recorded;
           i.onProgress?.(done, total);
           if (done === total) resolve();
           else feed(w);
@@ -91,5 +109,37 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return { rows, workers, elapsedMs: performance.now() - t0 };
+  return { rows, workers, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded + workerTapes };
+}
+
+interface Chunk {
+  indices: Int32Array;
+  /** The chunk's combinations share an indicator setting used by 2+ combinations: run on its tape. */
+  tape: boolean;
+  firstOfGroup: boolean;
+}
+
+/** Chunks of at most `size` combinations, never across a taped group's boundary; lone combinations batch together. */
+function plan(i: SweepInput, size: number): { chunks: Chunk[]; settings: number } {
+  const { order, groups } = indicatorGroups(i.grid);
+  const out: Chunk[] = [];
+  let loose: number[] = [];
+  const flush = (): void => {
+    if (loose.length) out.push({ indices: Int32Array.from(loose), tape: false, firstOfGroup: true });
+    loose = [];
+  };
+  for (const g of groups) {
+    if (g.to - g.from === 1) {
+      loose.push(order[g.from]!);
+      if (loose.length === size) flush();
+      continue;
+    }
+    for (let a = g.from; a < g.to; a += size) out.push({ indices: order.subarray(a, Math.min(g.to, a + size)), tape: true, firstOfGroup: a === g.from });
+  }
+  flush();
+  return { chunks: out, settings: groups.length };
+}
+
+function itemsOf(g: Grid, indices: Int32Array): SweepItem[] {
+  return Array.from(indices, (index) => ({ index, overrides: comboOverrides(g, index) }));
 }

@@ -84,7 +84,7 @@ export function register(program: Command): void {
       // the best combination in full: its trades, equity, audit and the report's charts
       const bestCfg = comboConfig(config, grid, sum.best.index);
       const job = backtestJob({ cfg: bestCfg, configHash: hash, codeVersion: codeVersion(), series: [data.series], funding: funding ? fundingLookup(funding, data.series.intervalMs) : undefined });
-      const summary = { grid: grid.axes.map((a) => ({ key: a.key, values: a.values })), combinations: grid.size, workers: r.workers, elapsedMs: Math.round(r.elapsedMs), data: data.label, configHash: hash, metric: o.metric, best: sum.best, top: sum.top, pbo: sum.pbo ? { pbo: sum.pbo.pbo, splits: sum.pbo.splits, blocks: sum.pbo.blocks, periods: sum.pbo.periods, medianOosRank: sum.pbo.medianOosRank } : { skipped: sum.pboSkipped }, dsr: sum.dsr, verdict: sum.verdict };
+      const summary = { grid: grid.axes.map((a) => ({ key: a.key, values: a.values })), combinations: grid.size, workers: r.workers, elapsedMs: Math.round(r.elapsedMs), indicatorSettings: r.indicatorSettings, tapesRecorded: r.tapesRecorded, data: data.label, configHash: hash, metric: o.metric, best: sum.best, top: sum.top, pbo: sum.pbo ? { pbo: sum.pbo.pbo, splits: sum.pbo.splits, blocks: sum.pbo.blocks, periods: sum.pbo.periods, medianOosRank: sum.pbo.medianOosRank } : { skipped: sum.pboSkipped }, dsr: sum.dsr, verdict: sum.verdict };
       writeRunOutputs(out, {
         trades: job.result.trades,
         times: data.series.openTime,
@@ -94,7 +94,7 @@ export function register(program: Command): void {
         report: { title: `Sweep ${grid.size} combinations, ${config.symbols.join(',')} ${config.timeframe}`, meta: { data: data.label, 'config hash': hash.slice(0, 16), workers: String(r.workers), 'elapsed': `${(r.elapsedMs / 1000).toFixed(1)} s` }, series: data.series, metrics: job.metrics, sweep: sum },
       });
       const keys = grid.axes.map((a) => a.key);
-      const lines = [`Sweep: ${grid.size} combinations on ${r.workers || 1} thread(s) in ${(r.elapsedMs / 1000).toFixed(1)} s (${data.label})`, '', `top by ${o.metric}:`, `  ${['#', ...keys, o.metric].map((k) => k.padStart(10)).join(' ')}`];
+      const lines = [`Sweep: ${grid.size} combinations on ${r.workers || 1} thread(s) in ${(r.elapsedMs / 1000).toFixed(1)} s (${data.label})`, `indicators: ${r.indicatorSettings} distinct setting(s); ${r.tapesRecorded} indicator series computed once and shared${r.indicatorSettings > r.tapesRecorded ? `, ${r.indicatorSettings - r.tapesRecorded} used by one combination each (computed inline)` : ''}`, '', `top by ${o.metric}:`, `  ${['#', ...keys, o.metric].map((k) => k.padStart(10)).join(' ')}`];
       for (const t of sum.top.slice(0, 10)) lines.push(`  ${[String(t.index), ...keys.map((k) => String(t.params[k])), t.value === null ? '-' : t.value.toFixed(4)].map((k) => k.padStart(10)).join(' ')}`);
       lines.push('', sum.pbo ? `probability of backtest overfitting: ${(sum.pbo.pbo * 100).toFixed(1)}% (${sum.pbo.splits} CSCV splits of ${sum.pbo.blocks} blocks over ${sum.pbo.periods} days)` : `probability of backtest overfitting: not computed (${sum.pboSkipped})`);
       lines.push(`deflated Sharpe ratio of the best: ${(sum.dsr.dsr * 100).toFixed(1)}% (daily Sharpe ${sum.dsr.sharpe.toFixed(4)} vs ${sum.dsr.threshold.toFixed(4)} expected from ${sum.dsr.trials} unskilled trials)`);

@@ -2,6 +2,7 @@ import { InvariantError } from '../errors.ts';
 import { exitFillPrice, fillCost, takerFee } from '../fills/costs.ts';
 import { SeededDelay } from '../fills/seededDelay.ts';
 import { simulateBar, type DetailWindow } from '../fills/simBroker.ts';
+import { checkIndicatorTape, type IndicatorTape } from '../indicators/indicatorTape.ts';
 import { barAt, type Bar, type BarSeries } from '../market/bar.ts';
 import { timeframeMs } from '../market/timeframe.ts';
 import { newEngineState, type EngineState } from '../portfolio/engineState.ts';
@@ -32,6 +33,12 @@ export interface BacktestInput {
    * Default true; the daily report's parity re-run keeps them open, as the live bot does.
    */
   closeAtEnd?: boolean;
+  /**
+   * Indicator series recorded once per distinct indicator setting (`recordIndicatorTape`), one per
+   * symbol: the fold reads them instead of recomputing (a sweep's combinations share them). Same
+   * results bit for bit; refused with `initialState` (a tape starts from fresh indicators).
+   */
+  indicatorTapes?: readonly IndicatorTape[] | undefined;
 }
 
 export interface BacktestResult {
@@ -95,6 +102,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     if (s.intervalMs !== iv) throw new InvariantError('series timeframe differs from config.timeframe', 'series.intervalMs', s.intervalMs);
     if (s.length !== len) throw new InvariantError('series lengths differ', `${s.symbol}.length`, s.length);
   }
+  const tapes = input.indicatorTapes ?? null;
+  if (tapes !== null) {
+    if (tapes.length !== n) throw new InvariantError('one indicator tape per configured symbol', 'indicatorTapes.length', tapes.length);
+    if (input.initialState) throw new InvariantError('indicator tapes start from fresh indicators: not with an initial state', 'initialState', 'given');
+    for (let k = 0; k < n; k++) checkIndicatorTape(tapes[k]!, series[k]!, cfg.strategy.params);
+  }
   const defaultRate = cfg.costs.funding_rate_8h;
   const fundingLookup = input.funding;
   const ctx: StepContext = {
@@ -112,6 +125,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
         }
       : () => defaultRate,
     onGap: input.allowGaps ? 'reset' : 'throw',
+    tapes,
   };
   const st = input.initialState ?? newEngineState(cfg);
   const sink = new BacktestSink(input.auditVerbose ?? false);
@@ -229,7 +243,7 @@ function foldBars(
         evCount += ev.length;
       }
     }
-    stepBar(st, barObjs, evCount === 0 ? EMPTY : events, ctx, sink, j);
+    stepBar(st, barObjs, evCount === 0 ? EMPTY : events, ctx, sink, j, i);
     equity[i] = st.equity;
     if (sym0.position !== null) exposureBars++;
     else {

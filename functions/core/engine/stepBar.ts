@@ -3,6 +3,7 @@ import { fundingPayment, takerFee, tradePnl } from '../fills/costs.ts';
 import { protectiveLevels } from '../fills/levels.ts';
 import { newIndicatorState } from '../indicators/indicatorState.ts';
 import { pushDonchian, updateIndicators } from '../indicators/updateIndicators.ts';
+import { loadTapeRow } from '../indicators/indicatorTape.ts';
 import type { Bar } from '../market/bar.ts';
 import { DAY_MS, isFundingTime, utcDay } from '../market/timeframe.ts';
 import type { EngineState, Position, SymbolState } from '../portfolio/engineState.ts';
@@ -27,7 +28,8 @@ const EXIT_CODE: Record<ScheduledExitReason, IntentCode> = { time: 'tx', daily_l
  *  close of j : indicators update; daily-loss check; time stop (and flatten); if flat, signal + gates;
  *               finally bar j joins the Donchian window (HH/LL exclude the bar itself).
  * `bars[i]` is symbol i's bar j (state.symbols order, all with the same open time); `j` is the
- * absolute bar index floor(openTime/interval), passed by the backtest fold that already has it.
+ * absolute bar index floor(openTime/interval), passed by the backtest fold that already has it;
+ * `row` is the bar's row in `ctx.tapes` when the fold runs on recorded indicator series.
  */
 export function stepBar(
   st: EngineState,
@@ -36,6 +38,7 @@ export function stepBar(
   ctx: StepContext,
   sink: StepSink,
   j: number = Math.floor(bars[0]!.openTime / ctx.intervalMs),
+  row = -1,
 ): void {
   const cfg = ctx.cfg;
   const p = cfg.strategy.params;
@@ -70,10 +73,12 @@ export function stepBar(
 
   // ---- close of bar j ------------------------------------------------------------------
   let unreal = 0;
+  const tapes = ctx.tapes ?? null;
   for (let i = 0; i < n; i++) {
     const s = syms[i]!;
     const b = bars[i]!;
-    updateIndicators(s.ind, p, b);
+    if (tapes === null) updateIndicators(s.ind, p, b);
+    else loadTapeRow(s.ind, tapes[i]!, row);
     s.lastClose = b.close;
     s.lastOpenTime = b.openTime;
     const pos = s.position;
@@ -120,7 +125,7 @@ export function stepBar(
     } else if (sink.verbose) {
       sink.audit({ type: 'decision', time: openTime, symbol: s.symbol, decision: s.position ? 'in_position' : 'entry_pending' });
     }
-    pushDonchian(s.ind, b);
+    if (tapes === null) pushDonchian(s.ind, b);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { IndicatorTape } from '../indicators/indicatorTape.ts';
 import type { KillSwitchMode, MarketFilters, TradingConfig } from '../types.ts';
 
 export interface StepContext {
@@ -14,4 +15,9 @@ export interface StepContext {
   readonly fundingRate: (symbol: string, openTime: number) => number;
   /** A hole in the bar sequence: 'throw' (default) or 'reset' (restart indicators, --allow-gaps). */
   readonly onGap: 'throw' | 'reset';
+  /**
+   * Recorded indicator series, one per symbol (a sweep's shared tapes): the step reads row `row`
+   * instead of updating the indicators. Absent or null everywhere else.
+   */
+  readonly tapes?: readonly IndicatorTape[] | null;
 }
