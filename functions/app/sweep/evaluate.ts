@@ -28,7 +28,8 @@ export interface SweepRow {
 /** One combination through the one engine (`runBacktest`), reduced to its metrics and daily returns. */
 function evaluateConfig(cfg: AppConfig, index: number, series: BarSeries, funding: FundingSeries | undefined, tape: IndicatorTape | undefined): SweepRow {
   const lookup = funding ? fundingFn(funding, series.intervalMs) : undefined;
-  const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined });
+  // no audit trail per combination (the best one is re-run in full for its files)
+  const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined, keepAudit: false });
   const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections });
   const metrics = {} as Record<RowMetric, number | null>;
   for (const k of ROW_METRICS) metrics[k] = m[k];

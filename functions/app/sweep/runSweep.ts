@@ -56,8 +56,7 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
   const total = i.grid.size;
   const rows = new Array<SweepRow>(total);
   const workers = Math.max(0, Math.min(i.workers ?? availableParallelism(), total));
-  const chunk = Math.max(1, Math.min(32, Math.ceil(total / (Math.max(1, workers) * 16))));
-  const { chunks, settings } = plan(i, chunk);
+  const { chunks, settings } = plan(i, Math.max(1, workers));
   const shelf = new TapeShelf(1);
   const tapeOf = (c: Chunk, alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape => shelf.record(i.series, comboConfig(i.base, i.grid, c.indices[0]!).strategy.params, alloc);
   if (workers === 0) {
@@ -119,9 +118,16 @@ interface Chunk {
   firstOfGroup: boolean;
 }
 
-/** Chunks of at most `size` combinations, never across a taped group's boundary; lone combinations batch together. */
-function plan(i: SweepInput, size: number): { chunks: Chunk[]; settings: number } {
+/**
+ * Chunks never across a taped group's boundary; lone combinations batch together. Sizes are guided:
+ * a quarter of what is left per worker, at most 32 and at least 1, so the last chunks are small and
+ * the workers finish together (a 32-combination chunk is ~0.3 s of one worker on a year of 5m bars).
+ */
+function plan(i: SweepInput, workers: number): { chunks: Chunk[]; settings: number } {
   const { order, groups } = indicatorGroups(i.grid);
+  const total = order.length;
+  let planned = 0;
+  const size = (): number => Math.max(1, Math.min(32, Math.ceil((total - planned) / (4 * workers))));
   const out: Chunk[] = [];
   let loose: number[] = [];
   const flush = (): void => {
@@ -131,10 +137,18 @@ function plan(i: SweepInput, size: number): { chunks: Chunk[]; settings: number 
   for (const g of groups) {
     if (g.to - g.from === 1) {
       loose.push(order[g.from]!);
-      if (loose.length === size) flush();
+      if (loose.length >= size()) {
+        planned += loose.length;
+        flush();
+      }
       continue;
     }
-    for (let a = g.from; a < g.to; a += size) out.push({ indices: order.subarray(a, Math.min(g.to, a + size)), tape: true, firstOfGroup: a === g.from });
+    for (let a = g.from; a < g.to; ) {
+      const b = Math.min(g.to, a + size());
+      out.push({ indices: order.subarray(a, b), tape: true, firstOfGroup: a === g.from });
+      planned += b - a;
+      a = b;
+    }
   }
   flush();
   return { chunks: out, settings: groups.length };

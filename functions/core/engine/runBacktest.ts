@@ -24,6 +24,12 @@ export interface BacktestInput {
   killSwitch?: KillSwitchMode;
   /** Keep per-bar audit records (bar, indicators, no-signal decisions). Default: decisions only. */
   auditVerbose?: boolean;
+  /**
+   * Keep the audit records in `result.audit` (default true). A sweep, which reduces each run to its
+   * metrics, passes false: records kept until the run ends survive young-generation GCs and are
+   * copied, which measured ~11% of a sweep worker's time (more with two workers).
+   */
+  keepAudit?: boolean;
   /** Called every 8192 bars and at the end. */
   onProgress?: ((done: number, total: number) => void) | undefined;
   /** Start from this state (daily report parity, resumed runs). */
@@ -63,14 +69,17 @@ export class BacktestSink implements StepSink {
   readonly rejections: Record<GateRule, number>;
   intents = 0;
   gaps = 0;
-  constructor(readonly verbose: boolean) {
+  constructor(
+    readonly verbose: boolean,
+    readonly keep = true,
+  ) {
     const r = {} as Record<GateRule, number>;
     for (const g of GATE_RULES) r[g] = 0;
     this.rejections = r;
   }
   audit(r: AuditRecord): void {
     if (r.type === 'gap') this.gaps++;
-    this.audit_.push(r);
+    if (this.keep) this.audit_.push(r);
   }
   intent(_i: Intent): void {
     this.intents++;
@@ -128,7 +137,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     tapes,
   };
   const st = input.initialState ?? newEngineState(cfg);
-  const sink = new BacktestSink(input.auditVerbose ?? false);
+  const sink = new BacktestSink(input.auditVerbose ?? false, input.keepAudit ?? true);
   const delay = new SeededDelay(cfg.latency.seed, cfg.latency.fill_delay_ms[0], cfg.latency.fill_delay_ms[1]);
   const equity = new Float64Array(len);
   const markets = cfg.symbols.map((sym) => {

@@ -129,6 +129,19 @@ describe('indicator tapes: recorded once per indicator setting, read by any numb
     expect(() => runBacktest({ cfg, series: [s], indicatorTapes: [] })).toThrow(/indicatorTapes\.length=0/);
   });
 
+  it('keepAudit: false (a sweep\'s runs) drops the records only: same trades, equity, rejections and gap count', () => {
+    const cfg = cfgWith({ breakout_bars: 10 });
+    const s = withHoles(syntheticMarket({ seed: 5, bars: 4000 }), [[1000, 1010]]);
+    const full = runBacktest({ cfg, series: [s], allowGaps: true });
+    const lean = runBacktest({ cfg, series: [s], allowGaps: true, keepAudit: false });
+    expect(full.audit.length).toBeGreaterThan(100);
+    expect(lean.audit).toEqual([]);
+    expect(full.trades.length).toBeGreaterThan(10);
+    expect(lean.trades).toEqual(full.trades);
+    expect(Array.from(lean.equity)).toEqual(Array.from(full.equity));
+    expect([lean.rejections, lean.gaps, lean.intents, lean.exposureBars]).toEqual([full.rejections, 1, full.intents, full.exposureBars]);
+  });
+
   it.skipIf(!existsSync(KLINES))('real BTCUSDT 5m file: taped = plain, trade for trade', () => {
     const cfg = parseConfig({}).config;
     const series = loadCandles(KLINES).series;
