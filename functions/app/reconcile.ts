@@ -51,3 +51,16 @@ export function positionMismatches(state: EngineState, exchange: readonly Exchan
   }
   return out;
 }
+
+/**
+ * Net signed quantity (buy +, sell -) per symbol of the fills made after bar `barOpen` closed: the
+ * forming bar's fills, which the next invocation folds. The position check discounts them.
+ */
+export function formingBarQty(events: ReadonlyArray<{ event: FillEvent; fill: ExchangeFill }>, barOpen: number, intervalMs: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const { event: e, fill: f } of events) {
+    if (Math.floor(e.time / intervalMs) * intervalMs <= barOpen) continue;
+    out[e.symbol] = (out[e.symbol] ?? 0) + (f.side === 'buy' ? f.qty : -f.qty);
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import { ConcurrencyError, type DayRecord, type OrderRecord, type StateStore, ty
 import { barProblems } from '../core/market/validate.ts';
 import { appendAudit } from './appendAudit.ts';
 import { chainRecords, GENESIS_HASH } from './auditChain.ts';
-import { fillsToEvents, positionMismatches, type Unexplained } from './reconcile.ts';
+import { fillsToEvents, formingBarQty, positionMismatches, type Unexplained } from './reconcile.ts';
 
 export interface BarCloseDeps {
   cfg: AppConfig;
@@ -165,13 +165,10 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
   const fills: ExchangeFill[] = (await Promise.all(symbols.map((s) => d.exchange.fills(s, since)))).flat().sort((a, b) => a.time - b.time);
   const { events, unexplained } = fillsToEvents(stage, fills);
   const eventsByBar = new Map<number, FillEvent[]>();
-  const unfoldedQty: Record<string, number> = {};
-  for (const { event: e, fill: f } of events) {
+  const unfoldedQty = formingBarQty(events, barOpen, iv);
+  for (const { event: e } of events) {
     const bar = Math.floor(e.time / iv) * iv;
-    if (bar > barOpen) {
-      unfoldedQty[e.symbol] = (unfoldedQty[e.symbol] ?? 0) + (f.side === 'buy' ? f.qty : -f.qty);
-      continue;
-    }
+    if (bar > barOpen) continue; // the forming bar's: folded by the next invocation
     const list = eventsByBar.get(bar) ?? [];
     list.push(e);
     eventsByBar.set(bar, list);
@@ -230,7 +227,17 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
 
   // Reconcile check: the exchange must hold exactly what the state says (fills after this bar excepted).
   const exPos = await d.exchange.positions(symbols);
-  const mismatches = [...unexplained, ...positionMismatches(state, exPos, unfoldedQty)];
+  let positionDiffs = positionMismatches(state, exPos, unfoldedQty);
+  if (positionDiffs.length > 0) {
+    // A resting TP/SL can fill between the fills read (step 4) and this positions read: read the
+    // fills again, now after the positions, and discount the forming bar's fills as of that read.
+    // Without this a protective fill in that window halted the bot on a false mismatch.
+    const again = fillsToEvents(stage, (await Promise.all(symbols.map((s) => d.exchange.fills(s, since)))).flat());
+    const late = formingBarQty(again.events, barOpen, iv);
+    positionDiffs = positionMismatches(state, exPos, late);
+    if (positionDiffs.length === 0) audit.push({ type: 'reconcile_late_fill', time: barOpen, formingBarQty: late });
+  }
+  const mismatches = [...unexplained, ...positionDiffs];
   outcome.mismatches = mismatches;
   let intents = result.intents;
   if (mismatches.length > 0) {
