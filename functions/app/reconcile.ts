@@ -1,6 +1,7 @@
 import { parseClientOrderId } from '../core/engine/clientOrderId.ts';
 import type { FillEvent } from '../core/engine/events.ts';
 import type { EngineState } from '../core/portfolio/engineState.ts';
+import { barOpenAt } from '../core/market/timeframe.ts';
 import type { ExitReason } from '../core/types.ts';
 import type { ExchangeFill, ExchangePosition } from '../ports/exchange.ts';
 
@@ -59,7 +60,7 @@ export function positionMismatches(state: EngineState, exchange: readonly Exchan
 export function formingBarQty(events: ReadonlyArray<{ event: FillEvent; fill: ExchangeFill }>, barOpen: number, intervalMs: number): Record<string, number> {
   const out: Record<string, number> = {};
   for (const { event: e, fill: f } of events) {
-    if (Math.floor(e.time / intervalMs) * intervalMs <= barOpen) continue;
+    if (barOpenAt(e.time, intervalMs) <= barOpen) continue;
     out[e.symbol] = (out[e.symbol] ?? 0) + (f.side === 'buy' ? f.qty : -f.qty);
   }
   return out;

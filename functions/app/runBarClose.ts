@@ -5,7 +5,7 @@ import { onBarClose } from '../core/engine/onBarClose.ts';
 import type { StepContext } from '../core/engine/stepContext.ts';
 import { protectiveLevels } from '../core/fills/levels.ts';
 import type { Bar } from '../core/market/bar.ts';
-import { isoDay, timeframeMs, utcDay } from '../core/market/timeframe.ts';
+import { barOpenAt, isoDay, timeframeMs, utcDay } from '../core/market/timeframe.ts';
 import { newEngineState, type EngineState } from '../core/portfolio/engineState.ts';
 import type { KillSwitchMode, MarketFilters } from '../core/types.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -162,12 +162,12 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
   const times = history[0]!.map((b) => b.openTime).filter((t) => t <= barOpen);
 
   // 4. Reconcile: our fills since the first bar to fold, as events of the bar they happened in.
-  const fills: ExchangeFill[] = (await Promise.all(symbols.map((s) => d.exchange.fills(s, since)))).flat().sort((a, b) => a.time - b.time);
-  const { events, unexplained } = fillsToEvents(stage, fills);
+  const readFills = async (): Promise<ExchangeFill[]> => (await Promise.all(symbols.map((s) => d.exchange.fills(s, since)))).flat().sort((a, b) => a.time - b.time);
+  const { events, unexplained } = fillsToEvents(stage, await readFills());
   const eventsByBar = new Map<number, FillEvent[]>();
   const unfoldedQty = formingBarQty(events, barOpen, iv);
   for (const { event: e } of events) {
-    const bar = Math.floor(e.time / iv) * iv;
+    const bar = barOpenAt(e.time, iv);
     if (bar > barOpen) continue; // the forming bar's: folded by the next invocation
     const list = eventsByBar.get(bar) ?? [];
     list.push(e);
@@ -232,7 +232,7 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     // A resting TP/SL can fill between the fills read (step 4) and this positions read: read the
     // fills again, now after the positions, and discount the forming bar's fills as of that read.
     // Without this a protective fill in that window halted the bot on a false mismatch.
-    const again = fillsToEvents(stage, (await Promise.all(symbols.map((s) => d.exchange.fills(s, since)))).flat());
+    const again = fillsToEvents(stage, await readFills());
     const late = formingBarQty(again.events, barOpen, iv);
     positionDiffs = positionMismatches(state, exPos, late);
     if (positionDiffs.length === 0) audit.push({ type: 'reconcile_late_fill', time: barOpen, formingBarQty: late });

@@ -9,6 +9,6 @@ import { setFlagsFromString } from 'node:v8';
  * same trades. Imported for its effect, before any engine code has run hot; flags are per process,
  * so sweep worker threads inherit it.
  */
-setFlagsFromString('--no-allocation-site-pretenuring');
-
 export const ENGINE_RUNTIME_FLAGS = ['--no-allocation-site-pretenuring'] as const;
+
+for (const flag of ENGINE_RUNTIME_FLAGS) setFlagsFromString(flag);

@@ -46,17 +46,22 @@ async function untilPositionOpen(h: Harness, from: number): Promise<number> {
   throw new Error('no position opened');
 }
 
+/** The harness over the racing exchange, run until a position is open; then that bar, with the race armed. */
+async function raceAtOpenPosition(withFill: boolean) {
+  const s = syntheticMarket({ seed: 42, bars: 1500 });
+  let race!: ReturnType<typeof racing>;
+  const h: Harness = new Harness(s, config, undefined, (clock, cfg) => {
+    race = racing(new SimExchange([s], cfg.markets, cfg.costs, clock, cfg.capital_usd), () => h, withFill);
+    return race.exchange;
+  });
+  const i = await untilPositionOpen(h, 0);
+  race.armed.on = true;
+  return { s, h, i, o: await h.bar(i) };
+}
+
 describe('reconcile: a protective fill between the fills read and the positions read', () => {
   it('is read again after the positions and counted as the forming bar\'s: no false mismatch, no halt', async () => {
-    const s = syntheticMarket({ seed: 42, bars: 1500 });
-    let race!: ReturnType<typeof racing>;
-    const h: Harness = new Harness(s, config, undefined, (clock, cfg) => {
-      race = racing(new SimExchange([s], cfg.markets, cfg.costs, clock, cfg.capital_usd), () => h, true);
-      return race.exchange;
-    });
-    const i = await untilPositionOpen(h, 0);
-    race.armed.on = true;
-    const o = await h.bar(i);
+    const { s, h, i, o } = await raceAtOpenPosition(true);
     expect(o.mismatches).toEqual([]);
     expect(await h.killSwitch.read()).toBe('off');
     const audit = await h.store.readAudit();
@@ -67,15 +72,7 @@ describe('reconcile: a protective fill between the fills read and the positions 
   });
 
   it('a position that changed with no fill at all is still a mismatch and halts the bot', async () => {
-    const s = syntheticMarket({ seed: 42, bars: 1500 });
-    let race!: ReturnType<typeof racing>;
-    const h: Harness = new Harness(s, config, undefined, (clock, cfg) => {
-      race = racing(new SimExchange([s], cfg.markets, cfg.costs, clock, cfg.capital_usd), () => h, false);
-      return race.exchange;
-    });
-    const i = await untilPositionOpen(h, 0);
-    race.armed.on = true;
-    const o = await h.bar(i);
+    const { o, h } = await raceAtOpenPosition(false);
     expect(o.mismatches).toHaveLength(1);
     expect(o.mismatches[0]!.reason).toMatch(/^position differs: state /);
     expect(await h.killSwitch.read()).toBe('halt');

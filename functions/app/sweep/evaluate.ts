@@ -3,7 +3,7 @@ import { applyOverrides } from '../../../config/load.ts';
 import { runBacktest } from '../../core/engine/runBacktest.ts';
 import { indicatorKey, recordIndicatorTape, type IndicatorTape } from '../../core/indicators/indicatorTape.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
-import { DAY_MS } from '../../core/market/timeframe.ts';
+import { utcDay } from '../../core/market/timeframe.ts';
 import type { StrategyParams } from '../../core/types.ts';
 import { computeMetrics } from '../../core/report/metrics.ts';
 import { fundingLookup, type FundingSeries } from '../../adapters/local/candles.ts';
@@ -107,7 +107,7 @@ export function dailyReturns(capital: number, times: ArrayLike<number>, equity: 
   const out: number[] = [];
   let prev = capital;
   for (let i = 0; i < equity.length; i++) {
-    const last = i === equity.length - 1 || Math.floor(times[i + 1]! / DAY_MS) !== Math.floor(times[i]! / DAY_MS);
+    const last = i === equity.length - 1 || utcDay(times[i + 1]!) !== utcDay(times[i]!);
     if (!last) continue;
     out.push(prev === 0 ? 0 : equity[i]! / prev - 1);
     prev = equity[i]!;

@@ -85,7 +85,7 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
           return;
         }
         const c = chunks[next++]!;
-        if (c.tape && (current === null || c.firstOfGroup)) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
+        if (c.tape && c.firstOfGroup) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
         w.postMessage({ kind: 'items', items: itemsOf(i.grid, c.indices), tape: c.tape ? current : null } satisfies ToWorker);
       };
       for (const w of pool) {

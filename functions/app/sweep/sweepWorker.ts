@@ -28,7 +28,7 @@ port.on('message', (m: ToWorker) => {
     port.close();
     return;
   }
-  if (m.tape && shelf.get(m.tape.key) === undefined) shelf.put(m.tape);
+  if (m.tape) shelf.put(m.tape);
   let rows: SweepRow[];
   const before = shelf.recorded;
   try {
