@@ -20,7 +20,7 @@ export interface DailyReportInput {
 
 export interface DayEvent {
   time: number;
-  kind: 'daily_loss_halt' | 'kill_switch' | 'reconcile_mismatch' | 'kline_missing' | 'error' | 'startup_refused' | 'event_rejected';
+  kind: 'daily_loss_halt' | 'kill_switch' | 'reconcile_mismatch' | 'reconcile_late_fill' | 'bar_rerun' | 'kline_missing' | 'error' | 'startup_refused' | 'event_rejected';
   detail: string;
 }
 
@@ -65,7 +65,8 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
   const recs = await readDay(i.store, fromSeq ?? 0, dayEnd);
   const inDay = recs.filter((r) => r.time >= dayStart && r.time < dayEnd);
 
-  // Later records win: a crashed run's adopted records and the re-run's describe the same thing.
+  // Later records win: a re-run appends no copy of what a crashed run's adopted records say
+  // (recordsToAdd), but trails written before that rule may hold both.
   const bars = new Map<string, Map<number, Bar>>(i.cfg.symbols.map((s) => [s, new Map()]));
   const invocations = new Map<number, Rec>();
   const rejections = Object.fromEntries(GATE_RULES.map((g) => [g, 0])) as Record<GateRule, number>;
@@ -76,11 +77,16 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
     if (r.type === 'bar' && r.symbol) {
       const b = r.bar as { o: number; h: number; l: number; c: number; v: number };
       bars.get(r.symbol)?.set(r.time, { openTime: r.time, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v });
-    } else if (r.type === 'invocation') invocations.set(r.time, r);
+    } else if (r.type === 'invocation') {
+      invocations.set(r.time, r);
+      // a re-run of a bar whose first run lost its state write, that did something more (recordsToAdd)
+      if (r.rerunOf !== undefined) events.push({ time: r.time, kind: 'bar_rerun', detail: `bar decided again by request ${String(r.requestId)} after a run that lost its state write (audit seq ${String(r.rerunOf)}); only what it added is recorded` });
+    }
     else if (r.type === 'risk_block') rejections[r.rule as GateRule]++;
     else if (r.type === 'fill') fees += Number(r.fee);
     else if (r.type === 'funding') funding += Number(r.amount);
     else if (r.type === 'halt') events.push({ time: r.time, kind: 'daily_loss_halt', detail: `day P&L ${fmt(Number(r.dayPnl))} reached the ${String(r.limit)} USD limit: flatten, no entries until the next UTC day` });
+    else if (r.type === 'reconcile_late_fill') events.push({ time: r.time, kind: 'reconcile_late_fill', detail: `a protective fill landed during the reconcile (forming bar: ${Object.entries(r.formingBarQty as Record<string, number>).map(([s, q]) => `${s} ${q > 0 ? '+' : ''}${q}`).join(', ')}); read again, positions agree` });
     else if (r.type === 'reconcile_mismatch') events.push({ time: r.time, kind: 'reconcile_mismatch', detail: (r.mismatches as string[]).join('; ') });
     else if (r.type === 'error') events.push({ time: r.time, kind: 'error', detail: `${String(r.step)}: ${String(r.message)}` });
     else if (r.type === 'startup_refused') events.push({ time: r.time, kind: 'startup_refused', detail: (r.problems as string[]).join('; ') });

@@ -17,6 +17,7 @@ import { ConcurrencyError, type DayRecord, type OrderRecord, type StateStore, ty
 import { barProblems } from '../core/market/validate.ts';
 import { appendAudit } from './appendAudit.ts';
 import { chainRecords, GENESIS_HASH } from './auditChain.ts';
+import { recordsToAdd } from './recordsToAdd.ts';
 import { fillsToEvents, formingBarQty, positionMismatches, type Unexplained } from './reconcile.ts';
 
 export interface BarCloseDeps {
@@ -329,7 +330,7 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
     const head0 = stored?.auditHead ?? GENESIS_HASH;
     const orphans = attempt === 0 ? [] : await d.store.readAudit(seq0, 200);
     const prev = orphans.length ? orphans[orphans.length - 1]! : null;
-    const chain = chainRecords(audit, prev ? prev.seq + 1 : seq0, prev ? prev.hash : head0);
+    const chain = chainRecords(attempt === 0 ? audit : recordsToAdd(audit, orphans, barOpen), prev ? prev.seq + 1 : seq0, prev ? prev.hash : head0);
     const next: StoredState = {
       version: (expected ?? 0) + 1,
       state,
@@ -344,13 +345,16 @@ export async function runBarClose(d: BarCloseDeps, input: BarCloseInput): Promis
       await d.store.commit(next, expected, chain, dayOpens.map((o) => ({ ...o, auditSeq: firstSeq })));
       break;
     } catch (err) {
-      if (!(err instanceof ConcurrencyError) || attempt > 0) throw err;
-      // audit records left by a crashed run: adopt them (they are true) and chain after them
+      if (!(err instanceof ConcurrencyError)) throw err;
+      // Another run of this bar committed first (a concurrent duplicate): it decided the same.
       stored = await d.store.load();
       if (stored && stored.lastBarOpenTime !== null && stored.lastBarOpenTime >= barOpen) {
         outcome.kind = 'duplicate';
         return outcome;
       }
+      if (attempt > 0) throw err;
+      // audit records left by a run that lost its state write: adopt them (they are true) and
+      // chain after them, without a second copy of what they already say (recordsToAdd)
       expected = stored ? stored.version : null;
     }
   }

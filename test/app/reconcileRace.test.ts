@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
+import { dailyReport } from '../../functions/app/dailyReport.ts';
 import { formingBarQty } from '../../functions/app/reconcile.ts';
+import { isoDay, utcDay } from '../../functions/core/market/timeframe.ts';
 import { clientOrderId } from '../../functions/core/engine/clientOrderId.ts';
 import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
 import type { Exchange, ExchangeFill, ExchangePosition } from '../../functions/ports/exchange.ts';
@@ -69,6 +71,10 @@ describe('reconcile: a protective fill between the fills read and the positions 
     const late = records.find((r) => r.type === 'reconcile_late_fill');
     expect(late).toMatchObject({ time: s.openTime[i], formingBarQty: { BTCUSDT: expect.any(Number) } });
     expect(records.some((r) => r.type === 'reconcile_mismatch')).toBe(false);
+    // and the day's report lists it
+    const day = isoDay(utcDay(s.openTime[i]!));
+    const r = await dailyReport({ cfg: config, store: h.store, day });
+    expect(r.events.filter((e) => e.kind === 'reconcile_late_fill').map((e) => e.detail)).toEqual([expect.stringMatching(/^a protective fill landed during the reconcile \(forming bar: BTCUSDT -0\.\d+\); read again, positions agree$/)]);
   });
 
   it('a position that changed with no fill at all is still a mismatch and halts the bot', async () => {
