@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFile
 import { gzipSync } from 'node:zlib';
 import type { BinanceUsdm } from '../adapters/binance/ccxtBinanceUsdm.ts';
 import { loadCandles } from '../adapters/local/candles.ts';
-import { timeframeMs } from '../core/market/timeframe.ts';
+import { barOpenAt, timeframeMs } from '../core/market/timeframe.ts';
 import { validateCandles, type ValidationReport } from '../core/market/validate.ts';
 
 type Ccxt = InstanceType<typeof BinanceUsdm>;
@@ -57,7 +57,7 @@ export async function fetchData(i: FetchDataInput): Promise<FetchDataResult> {
   if (!market) throw new Error(`${i.symbol}: not a USD-M symbol on this exchange`);
   const now = (await i.ccxt.fetchTime()) ?? Date.now();
   // the bar open at `now` is forming: stop before it
-  const end = Math.min(i.to, Math.floor(now / iv) * iv);
+  const end = Math.min(i.to, barOpenAt(now, iv));
   const from = Math.ceil(i.from / iv) * iv;
   if (!(end > from)) throw new Error(`nothing to fetch: --from ${new Date(from).toISOString()} is not before ${new Date(end).toISOString()}`);
   const partial = `${i.out}.partial`;

@@ -1,6 +1,6 @@
 import { clientOrderId } from '../core/engine/clientOrderId.ts';
 import type { AuditRecord } from '../core/engine/events.ts';
-import { timeframeMs } from '../core/market/timeframe.ts';
+import { barOpenAt, timeframeMs } from '../core/market/timeframe.ts';
 import type { KillSwitchMode } from '../core/types.ts';
 import { appendAudit } from './appendAudit.ts';
 import type { BarCloseDeps } from './runBarClose.ts';
@@ -30,7 +30,7 @@ export async function flattenOnHalt(d: BarCloseDeps, requestId: string): Promise
   audit.push({ type: 'halt_changed', time: now, mode, requestId });
   if (mode === 'flatten') {
     const iv = timeframeMs(d.cfg.timeframe);
-    const forming = Math.floor(now / iv) * iv;
+    const forming = barOpenAt(now, iv);
     const positions = await d.exchange.positions(d.cfg.symbols);
     for (const symbol of d.cfg.symbols) {
       for (const o of await d.exchange.openOrders(symbol)) {

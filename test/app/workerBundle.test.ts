@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,31 @@ describe('sweep worker bundle (start-up: one esbuild bundle instead of tsx in ev
     manifest.inputs['functions/core/engine/stepBar.ts']![0] -= 1000;
     writeFileSync(join(dir, 'sweepWorker.json'), JSON.stringify(manifest));
     expect(await resolveEntry(dir)).toMatchObject({ kind: 'bundle', built: true });
+  }, 60_000);
+
+  it('a rebuild removes old bundles, but never the newest two nor any younger than an hour', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mft-worker-cache-'));
+    const now = Date.now() / 1000;
+    const fake = (name: string, ageS: number) => {
+      writeFileSync(join(dir, name), '// old bundle');
+      utimesSync(join(dir, name), now - ageS, now - ageS);
+    };
+    fake('sweepWorker-00000000000000a1.mjs', 7200); // old, but among the newest two
+    fake('sweepWorker-00000000000000a2.mjs', 7300); // old, but among the newest two
+    fake('sweepWorker-00000000000000a3.mjs', 7400); // old: goes
+    fake('sweepWorker-00000000000000a4.mjs', 90_000); // old: goes
+    fake('notes.txt', 90_000); // not a bundle: stays
+    const e = await resolveEntry(dir);
+    expect(e).toMatchObject({ kind: 'bundle', built: true });
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual(['notes.txt', fileURLToPath(e.url).split('/').pop()!, 'sweepWorker-00000000000000a1.mjs', 'sweepWorker-00000000000000a2.mjs', 'sweepWorker.json'].sort());
+    // young bundles stay whatever their number
+    for (let n = 0; n < 4; n++) fake(`sweepWorker-00000000000000b${n}.mjs`, 60);
+    const manifest = JSON.parse(readFileSync(join(dir, 'sweepWorker.json'), 'utf8')) as { inputs: Record<string, [number, number]> };
+    manifest.inputs['functions/core/engine/stepBar.ts']![0] -= 1000;
+    writeFileSync(join(dir, 'sweepWorker.json'), JSON.stringify(manifest));
+    await resolveEntry(dir);
+    expect(readdirSync(dir).filter((f) => f.startsWith('sweepWorker-00000000000000b'))).toHaveLength(4);
   }, 60_000);
 
   it('falls back to the tsx entry, saying why, when the cache cannot be written', async () => {

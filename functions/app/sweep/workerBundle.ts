@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -80,6 +80,7 @@ export async function resolveEntry(cacheDir: string): Promise<WorkerEntry> {
     const mtmp = `${manifestPath}.${process.pid}.tmp`;
     writeFileSync(mtmp, JSON.stringify(m));
     renameSync(mtmp, manifestPath);
+    pruneStale(cacheDir, file, Date.now());
     return { url: pathToFileURL(join(cacheDir, file)), kind: 'bundle', built: true };
   } catch (err) {
     return { url: TSX_ENTRY, kind: 'tsx', built: false, reason: err instanceof Error ? err.message : String(err) };
@@ -106,4 +107,23 @@ function fresh(m: Manifest): boolean {
     }
   }
   return true;
+}
+
+/** Bundles kept besides the current one, and the age a bundle must reach before it may go. */
+const KEEP_BUNDLES = 2;
+const PRUNE_AGE_MS = 3_600_000;
+
+/**
+ * Every rebuild left its bundle behind (about 0.5 MB each, one per source edit). Old ones go, but
+ * never the newest few nor any younger than an hour: a long sweep in another process (walk-forward
+ * starts workers for every window) may still start workers from the bundle it looked up.
+ * Best effort: a file that cannot be removed stays.
+ */
+function pruneStale(cacheDir: string, current: string, now: number): void {
+  const old = readdirSync(cacheDir)
+    .filter((f) => /^sweepWorker-[0-9a-f]{16}\.mjs$/.test(f) && f !== current)
+    .map((f) => ({ f, mtime: statSync(join(cacheDir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime)
+    .slice(KEEP_BUNDLES);
+  for (const { f, mtime } of old) if (now - mtime > PRUNE_AGE_MS) rmSync(join(cacheDir, f), { force: true });
 }

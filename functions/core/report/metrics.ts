@@ -1,5 +1,5 @@
 import type { ClosedTrade } from '../engine/events.ts';
-import { DAY_MS } from '../market/timeframe.ts';
+import { utcDay } from '../market/timeframe.ts';
 import type { ExitReason, GateRule, Regime } from '../types.ts';
 
 export interface RegimeStats {
@@ -64,8 +64,8 @@ export function computeMetrics(m: MetricsInput): Metrics {
     if (dd > mdd) mdd = dd;
     const ddp = peak > 0 ? dd / peak : 0;
     if (ddp > mddPct) mddPct = ddp;
-    const day = Math.floor(m.times[i]! / DAY_MS);
-    const next = i + 1 < n ? Math.floor(m.times[i + 1]! / DAY_MS) : Number.NaN;
+    const day = utcDay(m.times[i]!);
+    const next = i + 1 < n ? utcDay(m.times[i + 1]!) : Number.NaN;
     if (day !== next) dayEnds.push(i === n - 1 ? m.finalEquity : e);
   }
   let prev = m.capital;
