@@ -11,6 +11,8 @@ import { indicatorKey } from '../../functions/core/indicators/indicatorTape.ts';
 import { runSweep } from '../../functions/app/sweep/runSweep.ts';
 import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
 import { walkforward } from '../../functions/app/sweep/walkforward.ts';
+import { SweepPool } from '../../functions/app/sweep/sweepPool.ts';
+import { sliceSeries } from '../../functions/core/market/bar.ts';
 import { syntheticMarket } from '../../functions/core/market/synthetic.ts';
 
 const { config } = parseConfig({});
@@ -91,6 +93,27 @@ describe('indicator groups (one indicator tape per distinct indicator setting)',
     const lone = await runSweep({ base: config, grid: parseGrid('ema_fast=10,12,14', config), series: short, workers: 2 });
     expect([lone.indicatorSettings, lone.tapesRecorded]).toEqual([3, 0]);
   }, 120_000);
+
+  it('a worker pool serves sweeps over different bars in turn (walk-forward): rows equal fresh sweeps; a failed sweep retires it', async () => {
+    const g = parseGrid('tp_atr=1.0,1.5,ema_fast=12,20,sl_atr=0.8', config);
+    // two windows of the same length, then the first again
+    const w1 = sliceSeries(series, 0, 10 * 288);
+    const w2 = sliceSeries(series, 10 * 288, 20 * 288);
+    const pool = new SweepPool(2);
+    try {
+      for (const w of [w1, w2, w1]) {
+        const pooled = await runSweep({ base: config, grid: g, series: w, pool });
+        expect(pooled.workers).toBe(2);
+        expect(pooled.rows).toEqual((await runSweep({ base: config, grid: g, series: w, workers: 0 })).rows);
+      }
+      expect((await runSweep({ base: config, grid: g, series: w2, pool })).rows).not.toEqual((await runSweep({ base: config, grid: g, series: w1, pool })).rows);
+      // a combination that fails inside a worker fails the sweep, and the pool is not used again
+      await expect(runSweep({ base: config, grid: g, series: { ...w1, symbol: 'ETHUSDT' }, pool })).rejects.toThrow(/^combination \d+ \(.*\): series order must follow config.symbols/);
+      await expect(runSweep({ base: config, grid: g, series: w1, pool })).rejects.toThrow(/sweep pool unusable after a worker failed/);
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 });
 
 describe('sweep', () => {
@@ -155,11 +178,13 @@ describe('mft sweep with --funding', () => {
 });
 
 describe('walk-forward', () => {
-  it('rolling windows: optimise on train, trade the next test window only; deterministic across worker counts', async () => {
+  it('rolling windows: optimise on train, trade the next test window only; deterministic across worker counts, pooled or not', async () => {
     const g = parseGrid('tp_atr=1.0,1.5,sl_atr=0.7,1.1', config);
     const a = await walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 5, metric: 'net_pnl', workers: 0 });
     const b = await walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 5, metric: 'net_pnl', workers: 2 });
+    const c = await walkforward({ base: config, grid: g, series, trainDays: 10, testDays: 5, stepDays: 5, metric: 'net_pnl', workers: 2, reuseWorkers: false });
     expect(b.summary).toEqual(a.summary);
+    expect(c.summary).toEqual(a.summary);
     expect(a.summary.windows).toHaveLength(6); // (40 - 10) / 5
     expect(a.summary.windows[0]).toMatchObject({ trainFrom: '2025-01-01T00:00:00.000Z', trainTo: '2025-01-11T00:00:00.000Z', testFrom: '2025-01-11T00:00:00.000Z', testTo: '2025-01-16T00:00:00.000Z' });
     const testStart = Date.parse('2025-01-11T00:00:00Z');

@@ -7,7 +7,7 @@ import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
 import { evaluateBatch, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
 import { comboConfig, comboOverrides, describeCombo, indicatorGroups, type Grid } from './grid.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepWorker.ts';
-import { sweepWorkerEntry } from './workerBundle.ts';
+import { SweepPool } from './sweepPool.ts';
 
 export interface SweepInput {
   base: AppConfig;
@@ -17,6 +17,8 @@ export interface SweepInput {
   /** Worker threads; 0 runs in this thread (tests, the Lambda item processor). Default: cores. */
   workers?: number;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /** Worker threads kept across sweeps (walk-forward); default: started for this sweep and closed. */
+  pool?: SweepPool | undefined;
 }
 
 export interface SweepResult {
@@ -50,12 +52,14 @@ function shareSeries(s: BarSeries): BarSeries {
  * of indicator setting (`indicatorGroups`): the main thread records each group's indicator tape
  * once, into shared memory, and every chunk of that group carries it; a lone combination runs plain.
  * Results are placed by index, so the output is identical for any worker count.
+ * With `pool`, its threads run the sweep and stay up for the next one (walk-forward); without, the
+ * sweep starts its own and terminates them.
  */
 export async function runSweep(i: SweepInput): Promise<SweepResult> {
   const t0 = performance.now();
   const total = i.grid.size;
   const rows = new Array<SweepRow>(total);
-  const workers = Math.max(0, Math.min(i.workers ?? availableParallelism(), total));
+  const workers = Math.max(0, Math.min(i.pool?.size ?? i.workers ?? availableParallelism(), total));
   const { chunks, settings } = plan(i, Math.max(1, workers));
   const shelf = new TapeShelf(1);
   const tapeOf = (c: Chunk, alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape => shelf.record(i.series, comboConfig(i.base, i.grid, c.indices[0]!).strategy.params, alloc);
@@ -75,21 +79,21 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
   let workerTapes = 0;
   // the tape of the group being dispatched (workers keep theirs until their chunk is done)
   let current: IndicatorTape | null = null;
-  const entry = await sweepWorkerEntry();
-  const pool = Array.from({ length: workers }, () => new Worker(entry.url, { workerData: init }));
+  const pool = i.pool ?? new SweepPool(workers);
+  const threads = (await pool.acquire()).slice(0, workers);
+  const listeners: Array<[Worker, (m: FromWorker) => void, (err: Error) => void]> = [];
+  // after a failure, workers may still be busy with this sweep's chunks: the pool is not reused
+  let failed: Error | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker): void => {
-        if (next >= chunks.length) {
-          w.postMessage({ kind: 'stop' } satisfies ToWorker);
-          return;
-        }
+        if (next >= chunks.length) return;
         const c = chunks[next++]!;
         if (c.tape && c.firstOfGroup) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
         w.postMessage({ kind: 'items', items: itemsOf(i.grid, c.indices), tape: c.tape ? current : null } satisfies ToWorker);
       };
-      for (const w of pool) {
-        w.on('message', (m: FromWorker) => {
+      for (const w of threads) {
+        const onMessage = (m: FromWorker): void => {
           if (m.kind === 'error') {
             reject(new SweepError(`combination ${m.index} (${describeCombo(i.grid, m.index)}): ${m.message}`));
             return;
@@ -100,13 +104,25 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
           i.onProgress?.(done, total);
           if (done === total) resolve();
           else feed(w);
-        });
-        w.on('error', (err) => reject(new SweepError(`sweep worker failed: ${err.message}`, { cause: err })));
+        };
+        const onError = (err: Error): void => reject(new SweepError(`sweep worker failed: ${err.message}`, { cause: err }));
+        listeners.push([w, onMessage, onError]);
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.postMessage({ kind: 'setup', init } satisfies ToWorker);
         feed(w);
       }
     });
+  } catch (err) {
+    failed = err as Error;
+    throw err;
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    for (const [w, onMessage, onError] of listeners) {
+      w.off('message', onMessage);
+      w.off('error', onError);
+    }
+    pool.release(failed);
+    if (!i.pool) await pool.close();
   }
   return { rows, workers, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded + workerTapes };
 }

@@ -1,38 +1,43 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
 import { evaluateBatch, SweepItemError, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
 
-/** What the pool hands each worker once: the base config and the bars (SharedArrayBuffer views, not copies). */
+/** What each sweep hands a worker first: the base config and the bars (SharedArrayBuffer views, not copies). */
 export interface WorkerInit {
   base: AppConfig;
   series: BarSeries;
   funding: FundingSeries | null;
 }
 
-/** `tape`: the items' indicator tape, recorded once by the pool (SharedArrayBuffer columns: shared, not copied). */
-export type ToWorker = { kind: 'items'; items: SweepItem[]; tape: IndicatorTape | null } | { kind: 'stop' };
+/**
+ * `setup`: the sweep's data (a pooled worker serves sweeps over different data, one at a time);
+ * `tape`: the items' indicator tape, recorded once by the sweep (SharedArrayBuffer columns: shared, not copied).
+ */
+export type ToWorker = { kind: 'setup'; init: WorkerInit } | { kind: 'items'; items: SweepItem[]; tape: IndicatorTape | null };
 /** `recorded`: tapes this batch had to record itself (0 when the pool sent them). */
 export type FromWorker = { kind: 'rows'; rows: SweepRow[]; recorded: number } | { kind: 'error'; message: string; index: number };
 
-const init = workerData as WorkerInit;
 const port = parentPort!;
-const shelf = new TapeShelf(2);
 // The bars and the tapes are SharedArrayBuffer views: both workers read the same memory (one copy
 // in the caches; measured no slower than private copies, best of 3: 3.52 vs 4.02 s for 500 combinations).
-const series = init.series;
+let init: WorkerInit | null = null;
+// tapes belong to one sweep's bars: a new sweep starts with an empty shelf
+let shelf = new TapeShelf(2);
 port.on('message', (m: ToWorker) => {
-  if (m.kind === 'stop') {
-    port.close();
+  if (m.kind === 'setup') {
+    init = m.init;
+    shelf = new TapeShelf(2);
     return;
   }
   if (m.tape) shelf.put(m.tape);
   let rows: SweepRow[];
   const before = shelf.recorded;
   try {
-    rows = evaluateBatch(init.base, m.items, series, init.funding ?? undefined, shelf);
+    if (init === null) throw new Error('items before setup');
+    rows = evaluateBatch(init.base, m.items, init.series, init.funding ?? undefined, shelf);
   } catch (err) {
     const index = err instanceof SweepItemError ? err.index : (m.items[0]?.index ?? -1);
     port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err), index } satisfies FromWorker);
@@ -40,4 +45,3 @@ port.on('message', (m: ToWorker) => {
   }
   port.postMessage({ kind: 'rows', rows, recorded: shelf.recorded - before } satisfies FromWorker);
 });
-

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import { fundingLookup } from '../../adapters/local/candles.ts';
@@ -9,6 +10,7 @@ import { computeMetrics, type Metrics } from '../../core/report/metrics.ts';
 import { GATE_RULES, type GateRule } from '../../core/types.ts';
 import { comboConfig, type Grid } from './grid.ts';
 import { runSweep } from './runSweep.ts';
+import { SweepPool } from './sweepPool.ts';
 import { bestIndex, paramsOf, SWEEP_METRICS } from './sweepSummary.ts';
 
 export interface WalkforwardInput {
@@ -23,6 +25,8 @@ export interface WalkforwardInput {
   anchored?: boolean;
   metric: string;
   workers?: number;
+  /** Keep one set of worker threads for all windows (default); false starts a fresh set per window (the bench's baseline). */
+  reuseWorkers?: boolean;
   onProgress?: ((window: number, windows: number) => void) | undefined;
 }
 
@@ -99,33 +103,39 @@ export async function walkforward(i: WalkforwardInput): Promise<WalkforwardResul
   let filled = 0;
   let exposureBars = 0;
   const rejections = Object.fromEntries(GATE_RULES.map((g) => [g, 0])) as Record<GateRule, number>;
-  for (const k of starts) {
-    const trFrom = i.anchored ? 0 : k * step;
-    const trTo = i.anchored ? train + k * step : k * step + train;
-    const teTo = trTo + test;
-    const sw = await runSweep({ base: i.base, grid: i.grid, series: sliceSeries(s, trFrom, trTo), funding: i.funding, workers: i.workers });
-    const b = bestIndex(sw.rows, metric);
-    const cfg = comboConfig(i.base, i.grid, b);
-    const w0 = Math.max(0, trTo - warm);
-    const warmRun = runBacktest({ cfg, series: [sliceSeries(s, w0, trTo)], funding: lookup, killSwitch: 'halt', closeAtEnd: false });
-    const testSeries = sliceSeries(s, trTo, teTo);
-    const run = runBacktest({ cfg, series: [testSeries], funding: lookup, initialState: warmRun.state });
-    // the test run starts from the warm-up state: capital unchanged (no entries were allowed)
-    const m = computeMetrics({ capital: cfg.capital_usd, trades: run.trades, equity: run.equity, times: testSeries.openTime, finalEquity: run.finalEquity, exposureBars: run.exposureBars, regimeBars: {}, rejections: run.rejections });
-    trades.push(...run.trades);
-    // stitch: this window's test bars not yet covered (windows overlap when step < test)
-    const offset = trTo - testFrom0;
-    for (let j = filled; j < offset; j++) equity[j] = i.base.capital_usd + carried; // between test windows (step > test): flat
-    for (let j = offset; j < offset + test; j++) equity[j] = carried + run.equity[j - offset]!;
-    // positions still open are closed at the window's last close (reason `end`): its equity includes that exit
-    equity[offset + test - 1] = carried + run.finalEquity;
-    exposureBars += run.exposureBars;
-    for (const g of GATE_RULES) rejections[g] += run.rejections[g];
-    const pnl = run.trades.reduce((a, t) => a + t.pnl, 0);
-    windows.push({ trainFrom: isoUtc(s.openTime[trFrom]!), trainTo: isoUtc(s.openTime[trTo - 1]! + s.intervalMs), testFrom: isoUtc(s.openTime[trTo]!), testTo: isoUtc(s.openTime[teTo - 1]! + s.intervalMs), params: paramsOf(i.grid, b), isMetric: sw.rows[b]!.metrics[metric], oosMetric: m[metric], oosTrades: run.trades.length, oosPnl: pnl });
-    carried += run.finalEquity - cfg.capital_usd;
-    filled = offset + test;
-    i.onProgress?.(windows.length, starts.length);
+  // one set of worker threads for every window's sweep (started once, JIT-warm after the first)
+  const pool = i.reuseWorkers === false || (i.workers !== undefined && i.workers < 1) ? undefined : new SweepPool(Math.min(i.workers ?? availableParallelism(), i.grid.size));
+  try {
+    for (const k of starts) {
+      const trFrom = i.anchored ? 0 : k * step;
+      const trTo = i.anchored ? train + k * step : k * step + train;
+      const teTo = trTo + test;
+      const sw = await runSweep({ base: i.base, grid: i.grid, series: sliceSeries(s, trFrom, trTo), funding: i.funding, workers: i.workers, pool });
+      const b = bestIndex(sw.rows, metric);
+      const cfg = comboConfig(i.base, i.grid, b);
+      const w0 = Math.max(0, trTo - warm);
+      const warmRun = runBacktest({ cfg, series: [sliceSeries(s, w0, trTo)], funding: lookup, killSwitch: 'halt', closeAtEnd: false });
+      const testSeries = sliceSeries(s, trTo, teTo);
+      const run = runBacktest({ cfg, series: [testSeries], funding: lookup, initialState: warmRun.state });
+      // the test run starts from the warm-up state: capital unchanged (no entries were allowed)
+      const m = computeMetrics({ capital: cfg.capital_usd, trades: run.trades, equity: run.equity, times: testSeries.openTime, finalEquity: run.finalEquity, exposureBars: run.exposureBars, regimeBars: {}, rejections: run.rejections });
+      trades.push(...run.trades);
+      // stitch: this window's test bars not yet covered (windows overlap when step < test)
+      const offset = trTo - testFrom0;
+      for (let j = filled; j < offset; j++) equity[j] = i.base.capital_usd + carried; // between test windows (step > test): flat
+      for (let j = offset; j < offset + test; j++) equity[j] = carried + run.equity[j - offset]!;
+      // positions still open are closed at the window's last close (reason `end`): its equity includes that exit
+      equity[offset + test - 1] = carried + run.finalEquity;
+      exposureBars += run.exposureBars;
+      for (const g of GATE_RULES) rejections[g] += run.rejections[g];
+      const pnl = run.trades.reduce((a, t) => a + t.pnl, 0);
+      windows.push({ trainFrom: isoUtc(s.openTime[trFrom]!), trainTo: isoUtc(s.openTime[trTo - 1]! + s.intervalMs), testFrom: isoUtc(s.openTime[trTo]!), testTo: isoUtc(s.openTime[teTo - 1]! + s.intervalMs), params: paramsOf(i.grid, b), isMetric: sw.rows[b]!.metrics[metric], oosMetric: m[metric], oosTrades: run.trades.length, oosPnl: pnl });
+      carried += run.finalEquity - cfg.capital_usd;
+      filled = offset + test;
+      i.onProgress?.(windows.length, starts.length);
+    }
+  } finally {
+    await pool?.close();
   }
   const capital = i.base.capital_usd;
   const oos = computeMetrics({ capital, trades, equity, times: oosSeries.openTime, finalEquity: capital + carried, exposureBars, regimeBars: {}, rejections });
