@@ -5,7 +5,7 @@ import { newIndicatorState } from '../indicators/indicatorState.ts';
 import { pushDonchian, updateIndicators } from '../indicators/updateIndicators.ts';
 import { loadTapeRow } from '../indicators/indicatorTape.ts';
 import type { Bar } from '../market/bar.ts';
-import { barIndex, DAY_MS, isFundingTime, utcDay } from '../market/timeframe.ts';
+import { DAY_MS, isFundingTime, utcDay } from '../market/timeframe.ts';
 import type { EngineState, Position, SymbolState } from '../portfolio/engineState.ts';
 import { evaluateGates } from '../risk/gates.ts';
 import { regimeOf, trendingV3Signal } from '../strategy/trendingV3.ts';
@@ -37,7 +37,7 @@ export function stepBar(
   events: readonly FillEvent[],
   ctx: StepContext,
   sink: StepSink,
-  j: number = barIndex(bars[0]!.openTime, ctx.intervalMs),
+  j: number = Math.floor(bars[0]!.openTime / ctx.intervalMs),
   row = -1,
 ): void {
   const cfg = ctx.cfg;
@@ -47,7 +47,7 @@ export function stepBar(
   const n = syms.length;
   if (bars.length !== n) throw new InvariantError('one bar per symbol expected', 'bars.length', bars.length);
   const openTime = bars[0]!.openTime;
-  if (sink.verbose && j !== barIndex(openTime, iv)) throw new InvariantError('bar index does not match the open time', 'j', j);
+  if (sink.verbose && j !== Math.floor(openTime / iv)) throw new InvariantError('bar index does not match the open time', 'j', j);
 
   // ---- open of bar j -------------------------------------------------------------------
   for (let i = 0; i < n; i++) {
@@ -90,7 +90,7 @@ export function stepBar(
   if (day === null || openTime >= (day + 1) * DAY_MS || openTime < day * DAY_MS) {
     // A new UTC day (by bar open time): the reference is the equity at the close of the previous
     // day's last bar. Compared, not divided, on ordinary bars (hot path).
-    const d = utcDay(openTime);
+    const d = Math.floor(openTime / DAY_MS);
     if (day !== null) st.dayStartEquity = st.equity;
     st.day = day = d;
   }
