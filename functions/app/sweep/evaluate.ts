@@ -3,8 +3,8 @@ import { applyOverrides } from '../../../config/load.ts';
 import { runBacktest } from '../../core/engine/runBacktest.ts';
 import { indicatorKey, recordIndicatorTape, type IndicatorTape } from '../../core/indicators/indicatorTape.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
-import { utcDay } from '../../core/market/timeframe.ts';
 import type { StrategyParams } from '../../core/types.ts';
+import { dayEndIndices } from '../../core/report/dayEndIndices.ts';
 import { computeMetrics } from '../../core/report/metrics.ts';
 import { fundingLookup, type FundingSeries } from '../../adapters/local/candles.ts';
 
@@ -29,11 +29,14 @@ export interface SweepRow {
 function evaluateConfig(cfg: AppConfig, index: number, series: BarSeries, funding: FundingSeries | undefined, tape: IndicatorTape | undefined): SweepRow {
   const lookup = funding ? fundingFn(funding, series.intervalMs) : undefined;
   // no audit trail per combination (the best one is re-run in full for its files)
-  const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined, keepAudit: false });
-  const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections });
+  const per = perSeries(series);
+  // the equity is read here and dropped: one buffer per series serves every combination (a year of
+  // 5m bars is 0.8 MB per run, which otherwise fills the large-object space and drives major GCs)
+  const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined, keepAudit: false, equityBuffer: per.equity });
+  const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections, dayEnds: per.dayEnds });
   const metrics = {} as Record<RowMetric, number | null>;
   for (const k of ROW_METRICS) metrics[k] = m[k];
-  return { index, metrics, daily: dailyReturns(cfg.capital_usd, series.openTime, r.equity) };
+  return { index, metrics, daily: dailyReturns(cfg.capital_usd, series.openTime, r.equity, per.dayEnds) };
 }
 
 /**
@@ -103,16 +106,22 @@ export class TapeShelf {
   }
 }
 
-export function dailyReturns(capital: number, times: ArrayLike<number>, equity: ArrayLike<number>): number[] {
+export function dailyReturns(capital: number, times: ArrayLike<number>, equity: ArrayLike<number>, dayEnds: Int32Array = dayEndIndices(times)): number[] {
   const out: number[] = [];
   let prev = capital;
-  for (let i = 0; i < equity.length; i++) {
-    const last = i === equity.length - 1 || utcDay(times[i + 1]!) !== utcDay(times[i]!);
-    if (!last) continue;
+  for (const i of dayEnds) {
     out.push(prev === 0 ? 0 : equity[i]! / prev - 1);
     prev = equity[i]!;
   }
   return out;
+}
+
+/** What every combination over the same bars shares: the day ends, and a scratch equity buffer. */
+const perSeriesCache = new WeakMap<ArrayLike<number>, { dayEnds: Int32Array; equity: Float64Array }>();
+function perSeries(series: BarSeries): { dayEnds: Int32Array; equity: Float64Array } {
+  let p = perSeriesCache.get(series.openTime);
+  if (!p) perSeriesCache.set(series.openTime, (p = { dayEnds: dayEndIndices(series.openTime), equity: new Float64Array(series.length) }));
+  return p;
 }
 
 const cache = new WeakMap<FundingSeries, (s: string, t: number) => number | undefined>();

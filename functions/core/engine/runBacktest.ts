@@ -45,6 +45,12 @@ export interface BacktestInput {
    * results bit for bit; refused with `initialState` (a tape starts from fresh indicators).
    */
   indicatorTapes?: readonly IndicatorTape[] | undefined;
+  /**
+   * Write the equity series into this array (its length must be the bars') instead of a new one:
+   * `result.equity` is then this array, overwritten by the next run that gets it (a sweep reads
+   * each run's equity once and drops it).
+   */
+  equityBuffer?: Float64Array | undefined;
 }
 
 export interface BacktestResult {
@@ -139,7 +145,9 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const st = input.initialState ?? newEngineState(cfg);
   const sink = new BacktestSink(input.auditVerbose ?? false, input.keepAudit ?? true);
   const delay = new SeededDelay(cfg.latency.seed, cfg.latency.fill_delay_ms[0], cfg.latency.fill_delay_ms[1]);
-  const equity = new Float64Array(len);
+  const buf = input.equityBuffer;
+  if (buf !== undefined && buf.length !== len) throw new InvariantError(`equity buffer of another length (the series has ${len} bars)`, 'equityBuffer.length', buf.length);
+  const equity = buf ?? new Float64Array(len);
   const markets = cfg.symbols.map((sym) => {
     const m = cfg.markets[sym];
     if (!m) throw new InvariantError('no exchange filters for symbol', 'markets', sym);

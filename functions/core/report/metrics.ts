@@ -1,5 +1,6 @@
 import type { ClosedTrade } from '../engine/events.ts';
-import { utcDay } from '../market/timeframe.ts';
+import { InvariantError } from '../errors.ts';
+import { dayEndIndices } from './dayEndIndices.ts';
 import type { ExitReason, GateRule, Regime } from '../types.ts';
 
 export interface RegimeStats {
@@ -44,6 +45,8 @@ export interface MetricsInput {
   exposureBars: number;
   regimeBars: Partial<Record<Regime, number>>;
   rejections: Record<GateRule, number>;
+  /** `dayEndIndices(times)`, when the caller has it already (a sweep: once per series). */
+  dayEnds?: Int32Array | undefined;
 }
 
 /**
@@ -56,7 +59,6 @@ export function computeMetrics(m: MetricsInput): Metrics {
   let peak = m.capital;
   let mdd = 0;
   let mddPct = 0;
-  const dayEnds: number[] = [];
   for (let i = 0; i < n; i++) {
     const e = m.equity[i]!;
     if (e > peak) peak = e;
@@ -64,13 +66,13 @@ export function computeMetrics(m: MetricsInput): Metrics {
     if (dd > mdd) mdd = dd;
     const ddp = peak > 0 ? dd / peak : 0;
     if (ddp > mddPct) mddPct = ddp;
-    const day = utcDay(m.times[i]!);
-    const next = i + 1 < n ? utcDay(m.times[i + 1]!) : Number.NaN;
-    if (day !== next) dayEnds.push(i === n - 1 ? m.finalEquity : e);
   }
+  const ends = m.dayEnds ?? dayEndIndices(m.times);
+  if (n > 0 ? ends[ends.length - 1] !== n - 1 : ends.length !== 0) throw new InvariantError(`day ends of other bars (the last must be bar ${n - 1})`, 'dayEnds', ends[ends.length - 1]);
   let prev = m.capital;
   const rets: number[] = [];
-  for (const e of dayEnds) {
+  for (const i of ends) {
+    const e = i === n - 1 ? m.finalEquity : m.equity[i]!;
     rets.push(prev !== 0 ? e / prev - 1 : 0);
     prev = e;
   }
@@ -129,6 +131,6 @@ export function computeMetrics(m: MetricsInput): Metrics {
     pnlByRegime: byRegime,
     regimeBars: m.regimeBars,
     gateRejections: m.rejections,
-    days: dayEnds.length,
+    days: ends.length,
   };
 }
