@@ -135,10 +135,10 @@ lines.push(
   const { parseGrid } = await import('../functions/app/sweep/grid.ts');
   const { walkforward } = await import('../functions/app/sweep/walkforward.ts');
   const grid = parseGrid('tp_atr=0.8:2.0:0.1,sl_atr=0.5:1.4:0.1,adx_min=15,20', config);
-  const run = async (reuseWorkers: boolean): Promise<{ ms: number; windows: number; verdict: string }> => {
+  const run = async (reuseWorkers: boolean): Promise<{ ms: number; windows: number }> => {
     const t0 = performance.now();
     const r = await walkforward({ base: config, grid, series, trainDays: 90, testDays: 30, stepDays: 30, metric: 'sharpe', workers: 2, reuseWorkers });
-    return { ms: performance.now() - t0, windows: r.summary.windows.length, verdict: r.summary.verdict };
+    return { ms: performance.now() - t0, windows: r.summary.windows.length };
   };
   const fresh: number[] = [];
   const pooled: number[] = [];

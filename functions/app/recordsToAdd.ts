@@ -18,7 +18,10 @@ export function recordsToAdd(audit: readonly AuditRecord[], orphans: readonly Ch
   if (earlier === undefined) return [...audit];
   // the orphans as stored (JSON), counted: a record written twice by this run is kept once per copy there
   const there = new Map<string, number>();
-  for (const o of orphans) there.set(JSON.stringify(o.record), (there.get(JSON.stringify(o.record)) ?? 0) + 1);
+  for (const o of orphans) {
+    const key = JSON.stringify(o.record);
+    there.set(key, (there.get(key) ?? 0) + 1);
+  }
   const fresh = audit.filter((r) => {
     if (r.type === 'invocation') return false;
     const key = JSON.stringify(r);

@@ -28,10 +28,10 @@ export interface SweepRow {
 /** One combination through the one engine (`runBacktest`), reduced to its metrics and daily returns. */
 function evaluateConfig(cfg: AppConfig, index: number, series: BarSeries, funding: FundingSeries | undefined, tape: IndicatorTape | undefined): SweepRow {
   const lookup = funding ? fundingFn(funding, series.intervalMs) : undefined;
-  // no audit trail per combination (the best one is re-run in full for its files)
   const per = perSeries(series);
-  // the equity is read here and dropped: one buffer per series serves every combination (a year of
-  // 5m bars is 0.8 MB per run, which otherwise fills the large-object space and drives major GCs)
+  // No audit trail per combination (the best one is re-run in full for its files). The equity is
+  // read here and dropped: one buffer per series serves every combination (a year of 5m bars is
+  // 0.8 MB per run, which otherwise fills the large-object space and drives major GCs).
   const r = runBacktest({ cfg, series: [series], funding: lookup, indicatorTapes: tape ? [tape] : undefined, keepAudit: false, equityBuffer: per.equity });
   const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections, dayEnds: per.dayEnds });
   const metrics = {} as Record<RowMetric, number | null>;
