@@ -11,8 +11,8 @@ import type { SweepRow } from '../app/sweep/evaluate.ts';
 const cache = new Map<string, Promise<{ series: BarSeries; funding: FundingSeries | undefined }>>();
 
 /**
- * Step Functions Distributed Map item processor: a batch of sweep combinations through the same
- * `evaluateBatch` as `mft sweep`'s worker threads. Throws on a bad batch (the map run counts it as
+ * Step Functions Distributed Map item processor: a batch of sweep combinations through
+ * `evaluateBatch` (each config resolved, then `evaluateConfigs`, what `mft sweep`'s worker threads run). Throws on a bad batch (the map run counts it as
  * failed; the state machine tolerates no failure).
  */
 export async function handler(event: unknown, _ctx?: Context): Promise<{ rows: SweepRow[] }> {

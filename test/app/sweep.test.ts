@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/load.ts';
 import { loadCandles } from '../../functions/adapters/local/candles.ts';
 import { backtestJob } from '../../functions/app/backtestJob.ts';
-import { comboConfig, comboValues, GridError, indicatorGroups, parseGrid, sweepItems } from '../../functions/app/sweep/grid.ts';
+import { comboConfig, comboValues, GridError, indicatorGroups, parseGrid, sweepItems, type Grid } from '../../functions/app/sweep/grid.ts';
 import { indicatorKey } from '../../functions/core/indicators/indicatorTape.ts';
 import { runSweep } from '../../functions/app/sweep/runSweep.ts';
 import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
@@ -118,6 +118,14 @@ describe('indicator groups (one indicator tape per distinct indicator setting)',
 
 describe('sweep', () => {
   const g = parseGrid('tp_atr=1.0:1.6:0.3,sl_atr=0.7,1.1,adx_min=15,25', config);
+
+  it('configs are resolved before they reach the workers: a combination the grid check did not cover fails named, in any mode', async () => {
+    // parseGrid checks every combination only up to 100,000 of them; a grid built by hand skips it
+    const unchecked: Grid = { axes: [{ key: 'tp_atr', path: ['strategy', 'params', 'tp_atr'], values: [1.2, -1] }], size: 2 };
+    for (const workers of [0, 2]) {
+      await expect(runSweep({ base: config, grid: unchecked, series: sliceSeries(series, 0, 2 * 288), workers })).rejects.toThrow(/^combination 1 \(tp_atr=-1\): [\s\S]*strategy\.params\.tp_atr: -1 is not allowed/);
+    }
+  }, 60_000);
 
   it('rows equal single backtests of the same combinations, and are identical for 0, 1 and 2 workers', async () => {
     const r0 = await runSweep({ base: config, grid: g, series, workers: 0 });

@@ -11,9 +11,13 @@ describe('sweep worker bundle (start-up: one esbuild bundle instead of tsx in ev
     const a = await resolveEntry(dir);
     expect(a).toMatchObject({ kind: 'bundle', built: true });
     const code = readFileSync(fileURLToPath(a.url), 'utf8');
-    expect(code).toContain('evaluateBatch'); // the worker's own code is inside, not imported from sources
+    expect(code).toContain('evaluateConfigs'); // the worker's own code is inside, not imported from sources
     const manifest = JSON.parse(readFileSync(join(dir, 'sweepWorker.json'), 'utf8')) as { inputs: Record<string, [number, number]> };
     expect(Object.keys(manifest.inputs)).toContain('functions/core/engine/stepBar.ts');
+    // Workers get resolved configs: no config parser in the bundle (zod and yaml were 95% of its
+    // 518 KB and ~50 ms of every worker's start). An import of config/load.ts would bring them back.
+    expect(Object.keys(manifest.inputs).filter((p) => /node_modules\/(zod|yaml)\/|config\/load\.ts/.test(p))).toEqual([]);
+    expect(code.length).toBeLessThan(150_000);
     const b = await resolveEntry(dir);
     expect(b).toMatchObject({ kind: 'bundle', built: false });
     expect(b.url.href).toBe(a.url.href);

@@ -7,8 +7,8 @@ import { evaluateBatch, type SweepItem, type SweepRow } from './evaluate.ts';
 /**
  * Sweep fan-out on Step Functions (issue: Distributed Map over the backtest item Lambda). The
  * execution input names the items file (one JSON array of SweepItem, what `mft sweep --remote`
- * uploads), the candles and the grid; the item Lambda gets batches of items and runs the very
- * `evaluateBatch` the worker threads run; the summary Lambda merges the batches' rows.
+ * uploads), the candles and the grid; the item Lambda gets batches of items and runs `evaluateBatch`
+ * (configs resolved, then the worker threads' `evaluateConfigs`); the summary Lambda merges the batches' rows.
  */
 export const ExecutionInputSchema = z
   .object({
@@ -37,8 +37,8 @@ export type ItemBatch = z.infer<typeof ItemBatchSchema>;
 export { sweepItems } from './grid.ts';
 
 /**
- * The item processor: the batch through `evaluateBatch`, the worker threads' function (items of one
- * indicator setting share a tape recorded once for the batch).
+ * The item processor: the batch through `evaluateBatch`, i.e. the worker threads' `evaluateConfigs`
+ * after resolving each config (items of one indicator setting share a tape recorded once for the batch).
  */
 export function processBatch(base: AppConfig, items: readonly SweepItem[], series: BarSeries, funding?: FundingSeries): { rows: SweepRow[] } {
   return { rows: evaluateBatch(base, items, series, funding) };

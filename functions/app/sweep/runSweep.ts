@@ -4,7 +4,7 @@ import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
-import { evaluateBatch, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
+import { evaluateBatch, resolveItems, SweepItemError, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
 import { comboConfig, comboOverrides, describeCombo, indicatorGroups, type Grid } from './grid.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepWorker.ts';
 import { SweepPool } from './sweepPool.ts';
@@ -67,13 +67,19 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
     let done = 0;
     for (const c of chunks) {
       if (c.tape && c.firstOfGroup) tapeOf(c);
-      for (const r of evaluateBatch(i.base, itemsOf(i.grid, c.indices), i.series, i.funding, shelf)) rows[r.index] = r;
+      let batch: SweepRow[];
+      try {
+        batch = evaluateBatch(i.base, itemsOf(i.grid, c.indices), i.series, i.funding, shelf);
+      } catch (err) {
+        throw failedCombination(i.grid, err, c.indices[0]!);
+      }
+      for (const r of batch) rows[r.index] = r;
       done += c.indices.length;
       i.onProgress?.(done, total);
     }
     return { rows, workers: 0, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded };
   }
-  const init: WorkerInit = { base: JSON.parse(JSON.stringify(i.base)) as AppConfig, series: shareSeries(i.series), funding: i.funding ?? null };
+  const init: WorkerInit = { series: shareSeries(i.series), funding: i.funding ?? null };
   let next = 0;
   let done = 0;
   let workerTapes = 0;
@@ -89,13 +95,22 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
       const feed = (w: Worker): void => {
         if (next >= chunks.length) return;
         const c = chunks[next++]!;
+        // Configs are resolved here, not in the workers: their bundle then carries no config parser
+        // (start-up), and a combination the grid check did not cover fails here, named.
+        let items;
+        try {
+          items = resolveItems(i.base, itemsOf(i.grid, c.indices));
+        } catch (err) {
+          reject(failedCombination(i.grid, err, c.indices[0]!));
+          return;
+        }
         if (c.tape && c.firstOfGroup) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
-        w.postMessage({ kind: 'items', items: itemsOf(i.grid, c.indices), tape: c.tape ? current : null } satisfies ToWorker);
+        w.postMessage({ kind: 'items', items, tape: c.tape ? current : null } satisfies ToWorker);
       };
       for (const w of threads) {
         const onMessage = (m: FromWorker): void => {
           if (m.kind === 'error') {
-            reject(new SweepError(`combination ${m.index} (${describeCombo(i.grid, m.index)}): ${m.message}`));
+            reject(failedCombination(i.grid, new SweepItemError(m.index, new Error(m.message)), m.index));
             return;
           }
           for (const r of m.rows) rows[r.index] = r;
@@ -125,6 +140,13 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
     if (!i.pool) await pool.close();
   }
   return { rows, workers, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded + workerTapes };
+}
+
+/** A combination failed (in this thread, while resolving its config, or in a worker): named by index and values. */
+function failedCombination(g: Grid, err: unknown, fallbackIndex: number): SweepError {
+  const index = err instanceof SweepItemError ? err.index : fallbackIndex;
+  const message = err instanceof Error ? err.message : String(err);
+  return new SweepError(`combination ${index} (${describeCombo(g, index)}): ${message}`, { cause: err });
 }
 
 interface Chunk {

@@ -1,22 +1,22 @@
 import { parentPort } from 'node:worker_threads';
-import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
-import { evaluateBatch, SweepItemError, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
+import { evaluateConfigs, SweepItemError, TapeShelf, type ResolvedItem, type SweepRow } from './evaluateConfigs.ts';
 
-/** What each sweep hands a worker first: the base config and the bars (SharedArrayBuffer views, not copies). */
+/** What each sweep hands a worker first: the bars (SharedArrayBuffer views, not copies) and funding. */
 export interface WorkerInit {
-  base: AppConfig;
   series: BarSeries;
   funding: FundingSeries | null;
 }
 
 /**
  * `setup`: the sweep's data (a pooled worker serves sweeps over different data, one at a time);
- * `tape`: the items' indicator tape, recorded once by the sweep (SharedArrayBuffer columns: shared, not copied).
+ * `items`: combinations with their configs already resolved by the sweep (the worker bundle carries
+ * no config parser); `tape`: the items' indicator tape, recorded once by the sweep
+ * (SharedArrayBuffer columns: shared, not copied).
  */
-export type ToWorker = { kind: 'setup'; init: WorkerInit } | { kind: 'items'; items: SweepItem[]; tape: IndicatorTape | null };
+export type ToWorker = { kind: 'setup'; init: WorkerInit } | { kind: 'items'; items: ResolvedItem[]; tape: IndicatorTape | null };
 /** `recorded`: tapes this batch had to record itself (0 when the pool sent them). */
 export type FromWorker = { kind: 'rows'; rows: SweepRow[]; recorded: number } | { kind: 'error'; message: string; index: number };
 
@@ -37,7 +37,7 @@ port.on('message', (m: ToWorker) => {
   const before = shelf.recorded;
   try {
     if (init === null) throw new Error('items before setup');
-    rows = evaluateBatch(init.base, m.items, init.series, init.funding ?? undefined, shelf);
+    rows = evaluateConfigs(m.items, init.series, init.funding ?? undefined, shelf);
   } catch (err) {
     const index = err instanceof SweepItemError ? err.index : (m.items[0]?.index ?? -1);
     port.postMessage({ kind: 'error', message: err instanceof Error ? err.message : String(err), index } satisfies FromWorker);
