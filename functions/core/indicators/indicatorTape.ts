@@ -19,17 +19,18 @@ export interface IndicatorTape {
   /** First and last open time of the bars it was recorded from (a cheap identity check). */
   readonly firstOpenTime: number;
   readonly lastOpenTime: number;
-  readonly t: Int32Array;
-  readonly emaFast: Float64Array;
-  readonly emaSlow: Float64Array;
-  readonly atr: Float64Array;
-  readonly adx: Float64Array;
-  readonly dx: Float64Array;
-  readonly plusDi: Float64Array;
-  readonly minusDi: Float64Array;
-  readonly hh: Float64Array;
-  readonly ll: Float64Array;
+  /**
+   * Row-major: bar t's values at `t * TAPE_STRIDE + TAPE_COL.<name>`. One row is what one step
+   * reads, so a taped fold reads one memory stream instead of ten (with the six bar columns and the
+   * equity, seventeen streams per bar were more than a core's prefetchers follow; two sweep
+   * workers then also contend for the shared cache and memory bandwidth).
+   */
+  readonly rows: Float64Array;
 }
+
+/** Column of each value within a tape row (`t` is the indicator state's bar count, an integer). */
+export const TAPE_COL = { t: 0, emaFast: 1, emaSlow: 2, atr: 3, adx: 4, dx: 5, plusDi: 6, minusDi: 7, hh: 8, ll: 9 } as const;
+export const TAPE_STRIDE = 10;
 
 /** The strategy parameters that determine the indicator series (spec section 1); nothing else does. */
 export const INDICATOR_PARAMS = ['ema_fast', 'ema_slow', 'atr_period', 'adx_period', 'breakout_bars'] as const;
@@ -39,47 +40,36 @@ export function indicatorKey(p: StrategyParams): string {
   return INDICATOR_PARAMS.map((k) => `${k}=${p[k]}`).join(',');
 }
 
-/** Bytes per bar of a tape: `t` as int32 and nine float64 columns. */
-export const TAPE_BYTES_PER_BAR = 4 + 9 * 8;
+/** Bytes per bar of a tape: ten float64 values. */
+export const TAPE_BYTES_PER_BAR = TAPE_STRIDE * 8;
 
 /**
- * Record the tape of `series` under `p`. `alloc` makes the one buffer behind all columns (a sweep
- * passes a SharedArrayBuffer so worker threads read the same memory).
+ * Record the tape of `series` under `p`. `alloc` makes the buffer behind the rows (a sweep passes a
+ * SharedArrayBuffer so worker threads read the same memory).
  */
 export function recordIndicatorTape(series: BarSeries, p: StrategyParams, alloc: (bytes: number) => ArrayBufferLike = (b) => new ArrayBuffer(b)): IndicatorTape {
   const n = series.length;
-  const buf = alloc(n * TAPE_BYTES_PER_BAR);
-  const col = (k: number): Float64Array => new Float64Array(buf, k * n * 8, n);
   const tape: IndicatorTape = {
     key: indicatorKey(p),
     length: n,
     firstOpenTime: n > 0 ? series.openTime[0]! : NaN,
     lastOpenTime: n > 0 ? series.openTime[n - 1]! : NaN,
-    emaFast: col(0),
-    emaSlow: col(1),
-    atr: col(2),
-    adx: col(3),
-    dx: col(4),
-    plusDi: col(5),
-    minusDi: col(6),
-    hh: col(7),
-    ll: col(8),
-    t: new Int32Array(buf, n * 72, n),
+    rows: new Float64Array(alloc(n * TAPE_BYTES_PER_BAR), 0, n * TAPE_STRIDE),
   };
   // A plain copy: configs are deep-frozen, and frozen objects read in a hot loop are slow (see runBacktest).
   fillTape(series, { ...p }, tape);
   return tape;
 }
 
-/** The recording fold; columns in locals (a property load per store measured 2x slower). */
+/** The recording fold (columns and rows in locals: a property load per store measured 2x slower). */
 function fillTape(series: BarSeries, p: StrategyParams, tape: IndicatorTape): void {
-  const { t, emaFast, emaSlow, atr, adx, dx, plusDi, minusDi, hh, ll } = tape;
+  const rows = tape.rows;
   const { openTime, high, low, close } = series;
   const n = series.length;
   const iv = series.intervalMs;
   const bar = { openTime: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   let s: IndicatorState = newIndicatorState(p);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0, o = 0; i < n; i++, o += TAPE_STRIDE) {
     bar.openTime = openTime[i]!;
     bar.high = high[i]!;
     bar.low = low[i]!;
@@ -87,16 +77,16 @@ function fillTape(series: BarSeries, p: StrategyParams, tape: IndicatorTape): vo
     // stepBar's restart after a hole (--allow-gaps); without it the backtest stops at the gap anyway
     if (i > 0 && bar.openTime - openTime[i - 1]! !== iv) s = newIndicatorState(p);
     updateIndicators(s, p, bar);
-    t[i] = s.t;
-    emaFast[i] = s.emaFast;
-    emaSlow[i] = s.emaSlow;
-    atr[i] = s.atr;
-    adx[i] = s.adx;
-    dx[i] = s.dx;
-    plusDi[i] = s.plusDi;
-    minusDi[i] = s.minusDi;
-    hh[i] = donchianHigh(s);
-    ll[i] = donchianLow(s);
+    rows[o] = s.t;
+    rows[o + 1] = s.emaFast;
+    rows[o + 2] = s.emaSlow;
+    rows[o + 3] = s.atr;
+    rows[o + 4] = s.adx;
+    rows[o + 5] = s.dx;
+    rows[o + 6] = s.plusDi;
+    rows[o + 7] = s.minusDi;
+    rows[o + 8] = donchianHigh(s);
+    rows[o + 9] = donchianLow(s);
     pushDonchian(s, bar);
   }
 }
@@ -118,19 +108,21 @@ export function checkIndicatorTape(tape: IndicatorTape, series: BarSeries, p: St
  * The rings themselves are not maintained: a taped run's final state is for reading, not resuming.
  */
 export function loadTapeRow(s: IndicatorState, tape: IndicatorTape, row: number): void {
-  s.t = tape.t[row]!;
-  s.emaFast = tape.emaFast[row]!;
-  s.emaSlow = tape.emaSlow[row]!;
-  s.atr = tape.atr[row]!;
-  s.adx = tape.adx[row]!;
-  s.dx = tape.dx[row]!;
-  s.plusDi = tape.plusDi[row]!;
-  s.minusDi = tape.minusDi[row]!;
-  const hh = tape.hh[row]!;
+  const r = tape.rows;
+  const o = row * TAPE_STRIDE;
+  s.t = r[o]! | 0; // an integer count, stored exactly as a double
+  s.emaFast = r[o + 1]!;
+  s.emaSlow = r[o + 2]!;
+  s.atr = r[o + 3]!;
+  s.adx = r[o + 4]!;
+  s.dx = r[o + 5]!;
+  s.plusDi = r[o + 6]!;
+  s.minusDi = r[o + 7]!;
+  const hh = r[o + 8]!;
   if (hh === hh) {
     s.ringFilled = s.hh.length;
     s.hhMax = hh;
-    s.llMin = tape.ll[row]!;
+    s.llMin = r[o + 9]!;
     s.hhValid = 1;
     s.llValid = 1;
   } else s.ringFilled = 0;
