@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { sweepWorkerEntry } from './workerBundle.ts';
+import { sweepWorkerEntry, workerExecArgv } from './workerBundle.ts';
 
 /**
  * Sweep worker threads kept across sweeps. Each sweep sends its bars and base config first (a
@@ -24,7 +24,11 @@ export class SweepPool {
     if (this.busy) throw new Error('sweep pool is running another sweep');
     this.busy = true;
     try {
-      this.started ??= sweepWorkerEntry().then((entry) => Array.from({ length: this.size }, () => new Worker(entry.url)));
+      // a bundle is plain JavaScript: its workers skip the parent's tsx hooks (the tsx fallback needs them)
+      this.started ??= sweepWorkerEntry().then((entry) => {
+        const options = entry.kind === 'bundle' ? { execArgv: workerExecArgv(process.execArgv) } : {};
+        return Array.from({ length: this.size }, () => new Worker(entry.url, options));
+      });
       return await this.started;
     } catch (err) {
       this.busy = false;
