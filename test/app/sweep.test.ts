@@ -119,6 +119,30 @@ describe('indicator groups (one indicator tape per distinct indicator setting)',
 describe('sweep', () => {
   const g = parseGrid('tp_atr=1.0:1.6:0.3,sl_atr=0.7,1.1,adx_min=15,25', config);
 
+  it('runs in a process started with per-process flags and tsx (as the bench runs): workers get no inherited Node options', () => {
+    // Bundle workers start with execArgv []: passing the parent's --expose-gc to a worker throws
+    // ERR_WORKER_INVALID_EXEC_ARGV, and its tsx hooks only slowed every worker's start.
+    const dir = mkdtempSync(join(tmpdir(), 'mft-sweep-flags-'));
+    const script = join(dir, 'run.mts');
+    const mod = (p: string): string => JSON.stringify(new URL(p, import.meta.url).href);
+    writeFileSync(
+      script,
+      [
+        `import { parseConfig } from ${mod('../../config/load.ts')};`,
+        `import { parseGrid } from ${mod('../../functions/app/sweep/grid.ts')};`,
+        `import { runSweep } from ${mod('../../functions/app/sweep/runSweep.ts')};`,
+        `import { syntheticMarket } from ${mod('../../functions/core/market/synthetic.ts')};`,
+        `const { config } = parseConfig({});`,
+        `const r = await runSweep({ base: config, grid: parseGrid('tp_atr=1.0,1.3,sl_atr=0.7,1.1', config), series: syntheticMarket({ seed: 3, bars: 3 * 288 }), workers: 2 });`,
+        `process.stdout.write(JSON.stringify({ workers: r.workers, rows: r.rows.filter(Boolean).length, gc: typeof globalThis.gc }));`,
+      ].join('\n'),
+    );
+    const p = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(p.stderr).not.toMatch(/ERR_WORKER_INVALID_EXEC_ARGV/);
+    expect(p.status).toBe(0);
+    expect(JSON.parse(p.stdout)).toEqual({ workers: 2, rows: 4, gc: 'function' });
+  }, 60_000);
+
   it('configs are resolved before they reach the workers: a combination the grid check did not cover fails named, in any mode', async () => {
     // parseGrid checks every combination only up to 100,000 of them; a grid built by hand skips it
     const unchecked: Grid = { axes: [{ key: 'tp_atr', path: ['strategy', 'params', 'tp_atr'], values: [1.2, -1] }], size: 2 };

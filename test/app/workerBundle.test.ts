@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resolveEntry, workerExecArgv } from '../../functions/app/sweep/workerBundle.ts';
+import { resolveEntry } from '../../functions/app/sweep/workerBundle.ts';
 
 describe('sweep worker bundle (start-up: one esbuild bundle instead of tsx in every worker)', () => {
   it('is built once, reused while its inputs are unchanged, rebuilt when one changed', async () => {
@@ -60,13 +60,4 @@ describe('sweep worker bundle (start-up: one esbuild bundle instead of tsx in ev
     expect(e.url.pathname.endsWith('/functions/app/sweep/sweepWorker.mjs')).toBe(true);
     expect(e.reason).toMatch(/ENOTDIR|EEXIST|not a directory/i);
   }, 60_000);
-  it("bundle workers start without the parent's tsx hooks, with every other flag", () => {
-    expect(workerExecArgv(['--import', 'tsx'])).toEqual([]);
-    expect(workerExecArgv(['--expose-gc', '--import', 'tsx', '--max-old-space-size=4096'])).toEqual(['--expose-gc', '--max-old-space-size=4096']);
-    // what `npx tsx` passes on
-    expect(workerExecArgv(['--require', '/w/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///w/node_modules/tsx/dist/loader.mjs', '--no-warnings'])).toEqual(['--no-warnings']);
-    expect(workerExecArgv(['--import=tsx', '--loader=tsx/esm', '--stack-size=2000'])).toEqual(['--stack-size=2000']);
-    // other hooks are not ours to drop
-    expect(workerExecArgv(['--import', './telemetry.mjs', '-r', 'dotenv/config', '--import=./tsxlike.mjs'])).toEqual(['--import', './telemetry.mjs', '-r', 'dotenv/config', '--import=./tsxlike.mjs']);
-  });
 });

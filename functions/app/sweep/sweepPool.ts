@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { sweepWorkerEntry, workerExecArgv } from './workerBundle.ts';
+import { sweepWorkerEntry } from './workerBundle.ts';
 
 /**
  * Sweep worker threads kept across sweeps. Each sweep sends its bars and base config first (a
@@ -24,9 +24,13 @@ export class SweepPool {
     if (this.busy) throw new Error('sweep pool is running another sweep');
     this.busy = true;
     try {
-      // a bundle is plain JavaScript: its workers skip the parent's tsx hooks (the tsx fallback needs them)
+      // A bundle is plain JavaScript: its workers start with no Node options rather than inheriting
+      // the parent's. Under `node --import tsx` (the bench, npx tsx) every worker otherwise set up
+      // tsx's loader hooks first, ~100 ms each (module evaluated 164-274 ms after the sweep started,
+      // 78-128 ms without). Process-wide options (V8 flags, --expose-gc, heap limits) reach worker
+      // threads anyway and may not be passed to them. The tsx fallback entry needs the hooks.
       this.started ??= sweepWorkerEntry().then((entry) => {
-        const options = entry.kind === 'bundle' ? { execArgv: workerExecArgv(process.execArgv) } : {};
+        const options = entry.kind === 'bundle' ? { execArgv: [] } : {};
         return Array.from({ length: this.size }, () => new Worker(entry.url, options));
       });
       return await this.started;

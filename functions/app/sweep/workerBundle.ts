@@ -112,33 +112,6 @@ function fresh(m: Manifest): boolean {
   return true;
 }
 
-const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
-
-/**
- * The flags a bundle worker starts with: the parent's, less tsx's loader hooks. Workers inherit
- * `process.execArgv`, so a parent started as `node --import tsx` (the bench, `npx tsx`) had every
- * worker set up tsx's hooks before loading a bundle that is plain JavaScript: ~100 ms more per
- * worker (module evaluated 164-274 ms after the sweep started instead of 78-128). Other flags stay
- * (V8 options, --expose-gc, heap limits).
- */
-export function workerExecArgv(parent: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < parent.length; i++) {
-    const a = parent[i]!;
-    const eq = a.indexOf('=');
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    if (LOADER_FLAGS.has(flag)) {
-      const value = eq > 0 ? a.slice(eq + 1) : (parent[i + 1] ?? '');
-      const skip = /(^|[\\/])tsx([\\/]|$)/.test(value);
-      if (eq < 0) i++; // the value is the next argument
-      if (!skip) out.push(...(eq > 0 ? [a] : [a, value]));
-      continue;
-    }
-    out.push(a);
-  }
-  return out;
-}
-
 /** Bundles kept besides the current one, and the age a bundle must reach before it may go. */
 const KEEP_BUNDLES = 2;
 const PRUNE_AGE_MS = 3_600_000;
