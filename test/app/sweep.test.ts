@@ -10,6 +10,7 @@ import { comboConfig, comboValues, GridError, indicatorGroups, parseGrid, sweepI
 import { indicatorKey } from '../../functions/core/indicators/indicatorTape.ts';
 import { runSweep } from '../../functions/app/sweep/runSweep.ts';
 import { resultsCsv, summarizeSweep } from '../../functions/app/sweep/sweepSummary.ts';
+import { periodSharpe } from '../../functions/app/sweep/overfitting.ts';
 import { walkforward } from '../../functions/app/sweep/walkforward.ts';
 import { SweepPool } from '../../functions/app/sweep/sweepPool.ts';
 import { sliceSeries } from '../../functions/core/market/bar.ts';
@@ -167,6 +168,9 @@ describe('sweep', () => {
       expect(r2.rows[k]!.metrics.sharpe).toBe(job.metrics.sharpe);
       expect(r2.rows[k]!.daily).toHaveLength(40);
     }
+    // the daily returns the overfitting check reads are the ones behind each row's Sharpe (spec
+    // section 5: the last day ends at the final equity, after the end-of-data exit)
+    for (const row of r2.rows) expect(periodSharpe(row.daily) * Math.sqrt(365)).toBeCloseTo(row.metrics.sharpe!, 10);
     const s = summarizeSweep(g, r2.rows, 'net_pnl', 8);
     expect(s.best.metrics.netPnl).toBe(Math.max(...r2.rows.map((x) => x.metrics.netPnl!)));
     expect(s.pbo!.splits).toBe(70);

@@ -4,7 +4,7 @@ import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import { atItem, evaluateConfigs, TapeShelf, type ResolvedItem, type SweepRow } from './evaluateConfigs.ts';
 
-export { ROW_METRICS, SweepItemError, TapeShelf, dailyReturns, evaluateConfigs, type ResolvedItem, type RowMetric, type SweepRow } from './evaluateConfigs.ts';
+export { ROW_METRICS, SweepItemError, TapeShelf, evaluateConfigs, type ResolvedItem, type RowMetric, type SweepRow } from './evaluateConfigs.ts';
 
 /** One combination to run: its index in the grid and the config overrides it stands for. */
 export interface SweepItem {

@@ -4,7 +4,7 @@ import { indicatorKey, recordIndicatorTape, type IndicatorTape } from '../../cor
 import type { BarSeries } from '../../core/market/bar.ts';
 import type { StrategyParams } from '../../core/types.ts';
 import { dayEndIndices } from '../../core/report/dayEndIndices.ts';
-import { computeMetrics } from '../../core/report/metrics.ts';
+import { computeMetrics, dailyReturns } from '../../core/report/metrics.ts';
 import { fundingLookup, type FundingSeries } from '../../adapters/local/candles.ts';
 
 /** One combination to run: its index in the grid and its config, resolved (validated, defaults filled). */
@@ -19,7 +19,7 @@ export type RowMetric = (typeof ROW_METRICS)[number];
 export interface SweepRow {
   index: number;
   metrics: Record<RowMetric, number | null>;
-  /** Daily (UTC) returns of the equity at each day's last close; the first day against capital. */
+  /** Daily (UTC) returns behind `metrics.sharpe` (`dailyReturns`: the last day ends at the final equity). */
   daily: number[];
 }
 
@@ -35,7 +35,7 @@ function evaluateConfig(cfg: AppConfig, index: number, series: BarSeries, fundin
   const m = computeMetrics({ capital: cfg.capital_usd, trades: r.trades, equity: r.equity, times: series.openTime, finalEquity: r.finalEquity, exposureBars: r.exposureBars, regimeBars: {}, rejections: r.rejections, dayEnds: per.dayEnds });
   const metrics = {} as Record<RowMetric, number | null>;
   for (const k of ROW_METRICS) metrics[k] = m[k];
-  return { index, metrics, daily: dailyReturns(cfg.capital_usd, series.openTime, r.equity, per.dayEnds) };
+  return { index, metrics, daily: dailyReturns(cfg.capital_usd, r.equity, per.dayEnds, r.finalEquity) };
 }
 
 /**
@@ -104,16 +104,6 @@ export class TapeShelf {
       this.tapes.delete(k);
     }
   }
-}
-
-export function dailyReturns(capital: number, times: ArrayLike<number>, equity: ArrayLike<number>, dayEnds: Int32Array = dayEndIndices(times)): number[] {
-  const out: number[] = [];
-  let prev = capital;
-  for (const i of dayEnds) {
-    out.push(prev === 0 ? 0 : equity[i]! / prev - 1);
-    prev = equity[i]!;
-  }
-  return out;
 }
 
 /** What every combination over the same bars shares: the day ends, and a scratch equity buffer. */

@@ -14,7 +14,7 @@ export interface WorkerInit {
  * `setup`: the sweep's data (a pooled worker serves sweeps over different data, one at a time);
  * `items`: combinations with their configs already resolved by the sweep (the worker bundle carries
  * no config parser); `tape`: the items' indicator tape, recorded once by the sweep
- * (SharedArrayBuffer columns: shared, not copied).
+ * (SharedArrayBuffer rows: shared, not copied).
  */
 export type ToWorker = { kind: 'setup'; init: WorkerInit } | { kind: 'items'; items: ResolvedItem[]; tape: IndicatorTape | null };
 /** `recorded`: tapes this batch had to record itself (0 when the pool sent them). */

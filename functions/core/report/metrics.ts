@@ -50,6 +50,25 @@ export interface MetricsInput {
 }
 
 /**
+ * Daily (UTC) returns of the equity at each day's last close (`dayEnds`, from `dayEndIndices`), the
+ * first day against `capital`; the last day ends at `finalEquity` (after the end-of-data exit), so
+ * these are the returns behind the Sharpe of `computeMetrics`, and the ones the sweep's overfitting
+ * check reads (spec section 5).
+ */
+export function dailyReturns(capital: number, equity: ArrayLike<number>, dayEnds: Int32Array, finalEquity: number): number[] {
+  const n = equity.length;
+  if (n > 0 ? dayEnds[dayEnds.length - 1] !== n - 1 : dayEnds.length !== 0) throw new InvariantError(`day ends of other bars (the last must be bar ${n - 1})`, 'dayEnds', dayEnds[dayEnds.length - 1]);
+  let prev = capital;
+  const out: number[] = [];
+  for (const i of dayEnds) {
+    const e = i === n - 1 ? finalEquity : equity[i]!;
+    out.push(prev !== 0 ? e / prev - 1 : 0);
+    prev = e;
+  }
+  return out;
+}
+
+/**
  * Spec section 5 metrics. Sharpe: daily (UTC) equity returns (equity at each day's last close, the
  * first day measured against capital_usd), mean / sample std (n-1) * sqrt(365), 0 if std is 0.
  * Max drawdown on the per-close equity series.
@@ -67,15 +86,7 @@ export function computeMetrics(m: MetricsInput): Metrics {
     const ddp = peak > 0 ? dd / peak : 0;
     if (ddp > mddPct) mddPct = ddp;
   }
-  const ends = m.dayEnds ?? dayEndIndices(m.times);
-  if (n > 0 ? ends[ends.length - 1] !== n - 1 : ends.length !== 0) throw new InvariantError(`day ends of other bars (the last must be bar ${n - 1})`, 'dayEnds', ends[ends.length - 1]);
-  let prev = m.capital;
-  const rets: number[] = [];
-  for (const i of ends) {
-    const e = i === n - 1 ? m.finalEquity : m.equity[i]!;
-    rets.push(prev !== 0 ? e / prev - 1 : 0);
-    prev = e;
-  }
+  const rets = dailyReturns(m.capital, m.equity, m.dayEnds ?? dayEndIndices(m.times), m.finalEquity);
   let sharpe = 0;
   if (rets.length > 1) {
     const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
@@ -131,6 +142,6 @@ export function computeMetrics(m: MetricsInput): Metrics {
     pnlByRegime: byRegime,
     regimeBars: m.regimeBars,
     gateRejections: m.rejections,
-    days: ends.length,
+    days: rets.length,
   };
 }

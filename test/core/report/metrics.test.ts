@@ -4,7 +4,7 @@ import { InvariantError } from '../../../functions/core/errors.ts';
 import { runBacktest } from '../../../functions/core/engine/runBacktest.ts';
 import { syntheticMarket } from '../../../functions/core/market/synthetic.ts';
 import { dayEndIndices } from '../../../functions/core/report/dayEndIndices.ts';
-import { computeMetrics } from '../../../functions/core/report/metrics.ts';
+import { computeMetrics, dailyReturns } from '../../../functions/core/report/metrics.ts';
 import { GATE_RULES, type GateRule } from '../../../functions/core/types.ts';
 
 const D = Date.UTC(2025, 0, 2);
@@ -51,6 +51,16 @@ describe('computeMetrics (spec section 5), by hand', () => {
     const wrong = () => computeMetrics({ ...m, dayEnds: Int32Array.from([1, 2]) });
     expect(wrong).toThrow(InvariantError);
     expect(wrong).toThrow(/day ends of other bars \(the last must be bar 3\)/);
+  });
+});
+
+describe('dailyReturns: the returns behind the Sharpe, also the overfitting check\'s input', () => {
+  it('first day against capital, the last day ending at the final equity (end-of-data exit), not the last close', () => {
+    const r = dailyReturns(1000, [1000, 1010, 1005, 1020], Int32Array.from([1, 3]), 1018);
+    expect(r).toHaveLength(2);
+    expect(r[0]).toBeCloseTo(0.01, 15);
+    expect(r[1]).toBeCloseTo(1018 / 1010 - 1, 15); // 0.0079207..., not 1020 / 1010 - 1
+    expect(() => dailyReturns(1000, [1000, 1010, 1005], Int32Array.from([1]), 1005)).toThrow(InvariantError);
   });
 });
 
