@@ -12,7 +12,8 @@ export interface LocalDynamo {
 
 /**
  * dynalite in-process on a free loopback port: the real DynamoDB wire protocol with conditional
- * writes and transactions, in memory or persisted under `path` (the local stage uses .mft/dynamo).
+ * writes (dynalite 4 has no TransactWriteItems/TransactGetItems), in memory or persisted under `path`
+ * (the local stage uses .mft/dynamo).
  */
 export async function startDynalite(path?: string): Promise<LocalDynamo> {
   const dynalite = require('dynalite') as (o: Record<string, unknown>) => import('node:http').Server;
