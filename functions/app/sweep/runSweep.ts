@@ -4,8 +4,8 @@ import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import type { BarSeries } from '../../core/market/bar.ts';
 import type { IndicatorTape } from '../../core/indicators/indicatorTape.ts';
-import { evaluateBatch, resolveItems, SweepItemError, TapeShelf, type SweepItem, type SweepRow } from './evaluate.ts';
-import { comboConfig, comboOverrides, describeCombo, indicatorGroups, type Grid } from './grid.ts';
+import { evaluateConfigs, resolveItems, SweepItemError, TapeShelf, type ResolvedItem, type SweepItem, type SweepRow } from './evaluate.ts';
+import { comboOverrides, describeCombo, indicatorGroups, type Grid } from './grid.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './sweepWorker.ts';
 import { SweepPool } from './sweepPool.ts';
 
@@ -59,17 +59,21 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
   const t0 = performance.now();
   const total = i.grid.size;
   const rows = new Array<SweepRow>(total);
-  const workers = Math.max(0, Math.min(i.pool?.size ?? i.workers ?? availableParallelism(), total));
+  const workers = sweepWorkers(i.pool?.size ?? i.workers, total);
   const { chunks, settings } = plan(i, Math.max(1, workers));
   const shelf = new TapeShelf(1);
-  const tapeOf = (c: Chunk, alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape => shelf.record(i.series, comboConfig(i.base, i.grid, c.indices[0]!).strategy.params, alloc);
+  // a chunk's configs, resolved once (a bad one throws SweepItemError naming it)
+  const resolved = (c: Chunk): ResolvedItem[] => resolveItems(i.base, itemsOf(i.grid, c.indices));
+  // the group's tape, from its first combination's indicator setting (all of the group share it)
+  const tapeOf = (items: readonly ResolvedItem[], alloc?: (bytes: number) => ArrayBufferLike): IndicatorTape => shelf.record(i.series, items[0]!.cfg.strategy.params, alloc);
   if (workers === 0) {
     let done = 0;
     for (const c of chunks) {
-      if (c.tape && c.firstOfGroup) tapeOf(c);
       let batch: SweepRow[];
       try {
-        batch = evaluateBatch(i.base, itemsOf(i.grid, c.indices), i.series, i.funding, shelf);
+        const items = resolved(c);
+        if (c.tape && c.firstOfGroup) tapeOf(items);
+        batch = evaluateConfigs(items, i.series, i.funding, shelf);
       } catch (err) {
         throw failedCombination(i.grid, err, c.indices[0]!);
       }
@@ -99,18 +103,18 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
         // (start-up), and a combination the grid check did not cover fails here, named.
         let items;
         try {
-          items = resolveItems(i.base, itemsOf(i.grid, c.indices));
+          items = resolved(c);
         } catch (err) {
           reject(failedCombination(i.grid, err, c.indices[0]!));
           return;
         }
-        if (c.tape && c.firstOfGroup) current = tapeOf(c, (bytes) => new SharedArrayBuffer(bytes));
+        if (c.tape && c.firstOfGroup) current = tapeOf(items, (bytes) => new SharedArrayBuffer(bytes));
         w.postMessage({ kind: 'items', items, tape: c.tape ? current : null } satisfies ToWorker);
       };
       for (const w of threads) {
         const onMessage = (m: FromWorker): void => {
           if (m.kind === 'error') {
-            reject(failedCombination(i.grid, new SweepItemError(m.index, new Error(m.message)), m.index));
+            reject(failedCombination(i.grid, new Error(m.message), m.index));
             return;
           }
           for (const r of m.rows) rows[r.index] = r;
@@ -140,6 +144,11 @@ export async function runSweep(i: SweepInput): Promise<SweepResult> {
     if (!i.pool) await pool.close();
   }
   return { rows, workers, elapsedMs: performance.now() - t0, indicatorSettings: settings, tapesRecorded: shelf.recorded + workerTapes };
+}
+
+/** Worker threads a sweep of `size` combinations runs on: as asked (default: cores), at most one per combination; 0 = this thread. */
+export function sweepWorkers(requested: number | undefined, size: number): number {
+  return Math.max(0, Math.min(requested ?? availableParallelism(), size));
 }
 
 /** A combination failed (in this thread, while resolving its config, or in a worker): named by index and values. */

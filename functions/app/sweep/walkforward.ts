@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { AppConfig } from '../../../config/schema.ts';
 import type { FundingSeries } from '../../adapters/local/candles.ts';
 import { fundingLookup } from '../../adapters/local/candles.ts';
@@ -9,7 +8,7 @@ import { DAY_MS, isoUtc } from '../../core/market/timeframe.ts';
 import { computeMetrics, type Metrics } from '../../core/report/metrics.ts';
 import { GATE_RULES, type GateRule } from '../../core/types.ts';
 import { comboConfig, type Grid } from './grid.ts';
-import { runSweep } from './runSweep.ts';
+import { runSweep, sweepWorkers } from './runSweep.ts';
 import { SweepPool } from './sweepPool.ts';
 import { bestIndex, paramsOf, SWEEP_METRICS } from './sweepSummary.ts';
 
@@ -104,7 +103,8 @@ export async function walkforward(i: WalkforwardInput): Promise<WalkforwardResul
   let exposureBars = 0;
   const rejections = Object.fromEntries(GATE_RULES.map((g) => [g, 0])) as Record<GateRule, number>;
   // one set of worker threads for every window's sweep (started once, JIT-warm after the first)
-  const pool = i.reuseWorkers === false || (i.workers !== undefined && i.workers < 1) ? undefined : new SweepPool(Math.min(i.workers ?? availableParallelism(), i.grid.size));
+  const poolSize = sweepWorkers(i.workers, i.grid.size);
+  const pool = i.reuseWorkers === false || poolSize === 0 ? undefined : new SweepPool(poolSize);
   try {
     for (const k of starts) {
       const trFrom = i.anchored ? 0 : k * step;

@@ -77,6 +77,7 @@ function fillTape(series: BarSeries, p: StrategyParams, tape: IndicatorTape): vo
     // stepBar's restart after a hole (--allow-gaps); without it the backtest stops at the gap anyway
     if (i > 0 && bar.openTime - openTime[i - 1]! !== iv) s = newIndicatorState(p);
     updateIndicators(s, p, bar);
+    // offsets as in TAPE_COL, written out (hot loop; loadTapeRow reads them back the same way)
     rows[o] = s.t;
     rows[o + 1] = s.emaFast;
     rows[o + 2] = s.emaSlow;
