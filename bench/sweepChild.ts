@@ -1,7 +1,8 @@
 /**
- * One 1-worker sweep in its own process (bench section 8's hardware baseline): prints its elapsed ms.
- * Two of these at once, against one alone, show how far two cores of this machine scale on fully
- * independent work (no shared process, heap or thread pool): the ceiling for the 2-worker speedup.
+ * One 1-worker sweep in its own process (a bench section 8 baseline): prints its elapsed ms. Two of
+ * these at once, against one alone, show how far fully independent sweeps scale on this machine (no
+ * shared process, heap or thread pool; each still has its own JIT and GC threads, which a lone
+ * 1-worker sweep runs on the idle core).
  */
 import '../functions/wiring/engineRuntime.ts';
 import { existsSync } from 'node:fs';
