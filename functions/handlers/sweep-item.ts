@@ -12,8 +12,9 @@ const cache = new Map<string, Promise<{ series: BarSeries; funding: FundingSerie
 
 /**
  * Step Functions Distributed Map item processor: a batch of sweep combinations through
- * `evaluateBatch` (each config resolved, then `evaluateConfigs`, what `mft sweep`'s worker threads run). Throws on a bad batch (the map run counts it as
- * failed; the state machine tolerates no failure).
+ * `evaluateBatch` (each config resolved, then `evaluateConfigs`, what `mft sweep`'s worker threads
+ * run). Throws on a bad batch (the map run counts it as failed; the state machine tolerates no
+ * failure).
  */
 export async function handler(event: unknown, _ctx?: Context): Promise<{ rows: SweepRow[] }> {
   const b = ItemBatchSchema.parse(event);

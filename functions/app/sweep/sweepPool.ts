@@ -3,9 +3,10 @@ import { sweepWorkerEntry } from './workerBundle.ts';
 
 /**
  * Sweep worker threads kept across sweeps. Each sweep sends its bars and funding first (a `setup`
- * message; combinations come with their configs resolved), so one pool serves sweeps over different data: walk-forward runs one sweep per
- * window, and with a pool its workers start once and stay JIT-warm from one window to the next
- * instead of paying start-up (~0.2 s) and compilation (~0.4 s) again per window.
+ * message; combinations come with their configs resolved), so one pool serves sweeps over different
+ * data: walk-forward runs one sweep per window, and with a pool its workers start once and stay
+ * JIT-warm from one window to the next instead of paying start-up (~0.2 s) and compilation (~0.4 s)
+ * again per window.
  * Started on first use; `close()` terminates the threads. A worker that crashed (uncaught error)
  * breaks the pool: later sweeps on it are refused.
  */

@@ -6,13 +6,14 @@ import { loadCandles } from '../../../functions/adapters/local/candles.ts';
 import { runBacktest, type BacktestInput, type BacktestResult } from '../../../functions/core/engine/runBacktest.ts';
 import { InvariantError } from '../../../functions/core/errors.ts';
 import { indicatorKey, recordIndicatorTape, TAPE_COL, TAPE_STRIDE, type IndicatorTape } from '../../../functions/core/indicators/indicatorTape.ts';
-
-const at = (tape: IndicatorTape, row: number, col: keyof typeof TAPE_COL): number => tape.rows[row * TAPE_STRIDE + TAPE_COL[col]]!;
 import { barAt, seriesFromBars, sliceSeries, type Bar, type BarSeries } from '../../../functions/core/market/bar.ts';
 import { syntheticMarket } from '../../../functions/core/market/synthetic.ts';
 import type { TradingConfig } from '../../../functions/core/types.ts';
 
 const KLINES = '../shared/data/klines/BTCUSDT-5m-futures-2024-12-31_2026-02-19.csv.gz';
+
+/** A tape value by bar and name (rows are row-major, `TAPE_COL` offsets). */
+const at = (tape: IndicatorTape, row: number, col: keyof typeof TAPE_COL): number => tape.rows[row * TAPE_STRIDE + TAPE_COL[col]]!;
 
 // Loose settings so that short synthetic markets trade and hit every gate.
 const cfgWith = (params: Record<string, number>, extra: Record<string, unknown> = {}): TradingConfig =>
