@@ -18,17 +18,28 @@ const pct = (xs: number[], q: number): number => {
 
 export interface ReplayBench {
   bars: number;
+  /** Closed trades of the replay: the three runs must agree (the same bot, three stacks). */
+  trades: number;
+  /** Bars decided with the kill switch not off: must be 0, or the figure is a halted bot's. */
+  haltedBars: number;
   p50Ms: number;
   p99Ms: number;
   barsPerMinute: number;
 }
 
-async function one(cfg: AppConfig, series: BarSeries, store: StateStore, exchange: 'sim' | 'emulator'): Promise<ReplayBench> {
+/** The bench's replay did not run as a trading bot would: its speed would not be the bot's. */
+export class ReplayBenchError extends Error {
+  override readonly name = 'ReplayBenchError';
+}
+
+async function one(cfg: AppConfig, series: BarSeries, store: StateStore, exchange: 'sim' | 'emulator', killSwitchFile: string): Promise<ReplayBench> {
+  const killSwitch = new FileKillSwitch(killSwitchFile);
   const t0 = performance.now();
-  const r = await replay({ cfg, configHash: 'bench', codeVersion: 'bench', series, store, killSwitch: new FileKillSwitch(join(tmpdir(), 'mft-bench-nohalt')), notifier: { notify: async () => undefined }, exchange });
+  const r = await replay({ cfg, configHash: 'bench', codeVersion: 'bench', series, store, killSwitch, notifier: { notify: async () => undefined }, exchange });
   const ms = performance.now() - t0;
   const warm = r.wallMs.slice(100); // after JIT warm-up
-  return { bars: series.length, p50Ms: pct(warm, 0.5), p99Ms: pct(warm, 0.99), barsPerMinute: (series.length / ms) * 60_000 };
+  const haltedBars = r.outcomes.filter((o) => o.killSwitch !== 'off').length;
+  return { bars: series.length, trades: r.trades.length, haltedBars, p50Ms: pct(warm, 0.5), p99Ms: pct(warm, 0.99), barsPerMinute: (series.length / ms) * 60_000 };
 }
 
 /**
@@ -37,16 +48,27 @@ async function one(cfg: AppConfig, series: BarSeries, store: StateStore, exchang
  * - dynalite: the whole stack of `npm start` (dynalite on disk + emulator + ccxt).
  */
 export async function replayBench(cfg: AppConfig, series: BarSeries): Promise<{ compute: ReplayBench; emulator: ReplayBench; dynalite: ReplayBench }> {
-  const compute = await one(cfg, series, new MemoryStateStore(), 'sim');
-  const emulator = await one(cfg, series, new MemoryStateStore(), 'emulator');
-  const dir = mkdtempSync(join(tmpdir(), 'mft-bench-dynamo-'));
-  const db = await startDynalite(dir);
+  // Each run its own kill switch file (absent = off) in this bench's fresh directory: one shared path
+  // kept the `halt` that a reconcile mismatch writes, and every later bench replayed a halted bot.
+  const dir = mkdtempSync(join(tmpdir(), 'mft-bench-replay-'));
   try {
-    await createStateTable(db.client, 'mft-bench');
-    const dynalite = await one(cfg, series, new DynamoStateStore(db.client, 'mft-bench', 'bench'), 'emulator');
-    return { compute, emulator, dynalite };
+    const compute = await one(cfg, series, new MemoryStateStore(), 'sim', join(dir, 'halt-compute'));
+    const emulator = await one(cfg, series, new MemoryStateStore(), 'emulator', join(dir, 'halt-emulator'));
+    const db = await startDynalite(join(dir, 'dynamo'));
+    let dynalite: ReplayBench;
+    try {
+      await createStateTable(db.client, 'mft-bench');
+      dynalite = await one(cfg, series, new DynamoStateStore(db.client, 'mft-bench', 'bench'), 'emulator', join(dir, 'halt-dynalite'));
+    } finally {
+      await db.close();
+    }
+    const runs = { compute, emulator, dynalite };
+    for (const [name, r] of Object.entries(runs)) {
+      if (r.haltedBars > 0) throw new ReplayBenchError(`replay bench (${name}): ${r.haltedBars} of ${r.bars} bars decided with the kill switch on; a halted bot's speed is not the bot's`);
+      if (r.trades !== compute.trades) throw new ReplayBenchError(`replay bench (${name}): ${r.trades} trades, the in-process replay ${compute.trades}: the stacks disagree`);
+    }
+    return runs;
   } finally {
-    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -68,7 +68,7 @@ lines.push(
   `bar-close handler, warm compute without I/O: p50 ${fmt(rb.compute.p50Ms, 2)} ms, p99 ${fmt(rb.compute.p99Ms, 2)} ms (target p99 <= 50 ms)`,
   `bar-close handler, full bar vs dynalite (claim, reconcile, decide, order, persist): p50 ${fmt(rb.dynalite.p50Ms, 1)} ms, p99 ${fmt(rb.dynalite.p99Ms, 1)} ms (target p99 <= 1500 ms)`,
   `emulator replay throughput (HTTP + unmodified ccxt, in-memory state): ${Math.round(rb.emulator.barsPerMinute / 60)} bars/s = ${fmt(rb.emulator.barsPerMinute / rb.compute.barsPerMinute, 3)}x the in-process SimExchange (${Math.round(rb.compute.barsPerMinute / 60)} bars/s); p99 ${fmt(rb.emulator.p99Ms, 1)} ms per bar`,
-  `replay speed through the whole stack (dynalite on disk + emulator + ccxt): ${Math.round(rb.dynalite.barsPerMinute)} bars/min over ${rb.dynalite.bars} bars (target >= 8928 bars/min)`,
+  `replay speed through the whole stack (dynalite on disk + emulator + ccxt): ${Math.round(rb.dynalite.barsPerMinute)} bars/min over ${rb.dynalite.bars} bars, ${rb.dynalite.trades} trades as in-process (target >= 8928 bars/min)`,
 );
 for (const b of bundles) lines.push(`bundle ${b.fn.padEnd(18)} ${fmt(b.bytes / 1024, 0).padStart(6)} KiB minified ESM (limit ${b.limitBytes / 1024 / 1024} MiB), fresh-process init ${fmt(b.initMs, 1)} ms`);
 lines.push(
