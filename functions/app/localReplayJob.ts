@@ -14,7 +14,7 @@ import { tradesFromAudit } from './auditTrades.ts';
 import { computeMetrics, type Metrics } from '../core/report/metrics.ts';
 import { percentiles } from '../core/report/percentiles.ts';
 import { regimeBars } from '../core/report/regimeBars.ts';
-import { GATE_RULES, type GateRule } from '../core/types.ts';
+import { GATE_RULES, type GateRule, type KillSwitchMode } from '../core/types.ts';
 import { backtestJob } from './backtestJob.ts';
 import { diffTrades, type ParityVerdict } from './parity.ts';
 import { replay, type ReplayResult } from './replay.ts';
@@ -57,6 +57,11 @@ export interface LocalReplayReport {
   rejections: Record<GateRule, number>;
   auditRecords: number;
   elapsedMs: number;
+  /**
+   * The local kill switch (a file) and the mode each bar of this run was decided with: a switch
+   * left on trades nothing while the parity backtest trades, and the summary has to say so.
+   */
+  killSwitch: { file: string; bars: Record<KillSwitchMode, number> };
 }
 
 
@@ -124,7 +129,8 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       if (st?.lastBarOpenTime !== i.series.openTime[resume.lastIndex]) throw new ReplayStateError(`the stored state (last bar ${st?.lastBarOpenTime ?? 'none'}) and the saved exchange book (bar ${i.series.openTime[resume.lastIndex]}) disagree: run with --fresh`);
     }
     const notifier = new LocalNotifier(join(i.home, 'notifications.jsonl'));
-    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, market: i.market, store, killSwitch: new FileKillSwitch(join(i.home, 'halt')), notifier, onProgress: i.onProgress, exchange: kind, faults: i.faults, seed: i.seed, startIndex: resume ? resume.lastIndex + 1 : 0, venue: resume?.venue, signal: i.signal });
+    const killSwitchFile = join(i.home, 'halt');
+    const r = await replay({ cfg: i.cfg, configHash: i.configHash, codeVersion: i.codeVersion, series: i.series, market: i.market, store, killSwitch: new FileKillSwitch(killSwitchFile), notifier, onProgress: i.onProgress, exchange: kind, faults: i.faults, seed: i.seed, startIndex: resume ? resume.lastIndex + 1 : 0, venue: resume?.venue, signal: i.signal });
     const elapsedMs = performance.now() - t0;
     if (r.lastIndex >= 0) {
       const cp: ReplayCheckpoint = { version: 1, configHash: i.configHash, exchange: kind, symbol: i.series.symbol, intervalMs: i.series.intervalMs, lastIndex: r.lastIndex, barsSha256: barsSha(i.series, r.lastIndex + 1), venue: r.venue };
@@ -154,6 +160,9 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       rejections,
     });
     const wall = percentiles(r.wallMs);
+    // decided bars only: a duplicate or a missing kline returns before the switch is read
+    const modes: Record<KillSwitchMode, number> = { off: 0, halt: 0, flatten: 0 };
+    for (const o of r.outcomes) if (o.kind === 'decided') modes[o.killSwitch]++;
     const resumedAt = resume ? resume.lastIndex + 1 : 0;
     const report: LocalReplayReport = {
       replay: r,
@@ -167,6 +176,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       rejections,
       auditRecords: auditAll.length,
       elapsedMs,
+      killSwitch: { file: killSwitchFile, bars: modes },
     };
     if (i.out) {
       writeRunOutputs(i.out, {
@@ -174,7 +184,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         times: bars.openTime,
         equity: bt.result.equity,
         audit: auditAll.map((c) => c.record as never),
-        summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: upTo, resumedAt, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
+        summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: upTo, resumedAt, killSwitch: report.killSwitch, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
         report: {
           title: i.title ?? `Replay ${i.cfg.symbols.join(',')} ${i.cfg.timeframe}`,
           meta: { stage: i.cfg.stage.name, 'config hash': i.configHash.slice(0, 16), 'code version': i.codeVersion, exchange: r.exchange.kind, bars: String(upTo), 'handler p99': `${report.latency.wallP99.toFixed(1)} ms` },
