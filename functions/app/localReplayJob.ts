@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AppConfig } from '../../config/schema.ts';
 import { createStateTable } from '../adapters/aws/createStateTable.ts';
 import { DynamoStateStore } from '../adapters/aws/dynamoStateStore.ts';
@@ -64,6 +64,15 @@ export interface LocalReplayReport {
   killSwitch: { file: string; bars: Record<KillSwitchMode, number> };
 }
 
+
+/** How this run's bars were decided: all off, or how many with the switch on and how to clear it. */
+export function killSwitchSummary(k: LocalReplayReport['killSwitch']): string {
+  const { file, bars } = k;
+  const total = bars.off + bars.halt + bars.flatten;
+  if (bars.off === total) return `off for all ${total} bars`;
+  const on = [bars.halt ? `halt for ${bars.halt}` : '', bars.flatten ? `flatten for ${bars.flatten}` : ''].filter(Boolean).join(', ');
+  return `${on} of ${total} bars (${file}; \`mft resume --stage local --home ${dirname(file)}\` turns it off)`;
+}
 
 /** `<home>/replay.json`: what a resumed run must match, and the exchange book to continue on. */
 interface ReplayCheckpoint {
@@ -187,7 +196,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
         summary: { configHash: i.configHash, codeVersion: i.codeVersion, barCount: upTo, resumedAt, killSwitch: report.killSwitch, metrics, parity: { equal: parity.equal, backtestTrades: parity.backtestTrades, replayTrades: parity.replayTrades }, latency: report.latency, exchange: r.exchange },
         report: {
           title: i.title ?? `Replay ${i.cfg.symbols.join(',')} ${i.cfg.timeframe}`,
-          meta: { stage: i.cfg.stage.name, 'config hash': i.configHash.slice(0, 16), 'code version': i.codeVersion, exchange: r.exchange.kind, bars: String(upTo), 'handler p99': `${report.latency.wallP99.toFixed(1)} ms` },
+          meta: { stage: i.cfg.stage.name, 'config hash': i.configHash.slice(0, 16), 'code version': i.codeVersion, exchange: r.exchange.kind, bars: String(upTo), 'handler p99': `${report.latency.wallP99.toFixed(1)} ms`, 'kill switch': killSwitchSummary(report.killSwitch) },
           series: bars,
           metrics,
           parity,

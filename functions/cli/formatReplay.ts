@@ -1,5 +1,4 @@
-import { dirname } from 'node:path';
-import type { LocalReplayReport } from '../app/localReplayJob.ts';
+import { killSwitchSummary, type LocalReplayReport } from '../app/localReplayJob.ts';
 import { formatParity } from '../app/parity.ts';
 import { formatSummary } from './printSummary.ts';
 
@@ -16,7 +15,7 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
           ? `Binance USD-M emulator via ccxt: ${r.replay.exchange.requests} HTTP requests (${Object.entries(r.replay.exchange.byStatus).map(([k, v]) => `${k === '0' ? 'no reply' : k}: ${v}`).join(', ')})${r.replay.exchange.faults ? `, faults ${r.replay.exchange.faults}` : ''}; ${r.replay.exchange.orders} orders, ${r.replay.exchange.duplicates.length ? `DUPLICATES: ${r.replay.exchange.duplicates.join(' ')}` : 'no duplicate'}`
           : 'in-process simulated exchange',
       'audit records': `${r.auditRecords} (hash-chained in DynamoDB)`,
-      'kill switch': killSwitchLine(r),
+      'kill switch': killSwitchSummary(r.killSwitch),
     }),
     '',
   ];
@@ -30,13 +29,4 @@ export function formatReplayReport(title: string, r: LocalReplayReport, extra: R
   if (on > 0 && !r.parity.equal) lines.push(`the kill switch was on for ${on} bars of this run; the parity backtest trades with it off`);
   lines.push(formatParity(r.parity));
   return lines.join('\n');
-}
-
-/** How this run's bars were decided: all off, or how many with the switch on and how to clear it. */
-function killSwitchLine(r: LocalReplayReport): string {
-  const { file, bars } = r.killSwitch;
-  const total = bars.off + bars.halt + bars.flatten;
-  if (bars.off === total) return `off for all ${total} bars`;
-  const on = [bars.halt ? `halt for ${bars.halt}` : '', bars.flatten ? `flatten for ${bars.flatten}` : ''].filter(Boolean).join(', ');
-  return `${on} of ${total} bars (${file}; \`mft resume --stage local --home ${dirname(file)}\` turns it off)`;
 }
