@@ -4,7 +4,7 @@ import { DynamoStateStore } from '../functions/adapters/aws/dynamoStateStore.ts'
 import { startDynalite } from '../functions/adapters/local/dynalite.ts';
 import { FileKillSwitch } from '../functions/adapters/local/fileKillSwitch.ts';
 import { MemoryStateStore } from '../functions/adapters/local/memoryStateStore.ts';
-import { replay } from '../functions/app/replay.ts';
+import { killSwitchModes, replay } from '../functions/app/replay.ts';
 import type { BarSeries } from '../functions/core/market/bar.ts';
 import type { StateStore } from '../functions/ports/stateStore.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,7 +38,8 @@ async function one(cfg: AppConfig, series: BarSeries, store: StateStore, exchang
   const r = await replay({ cfg, configHash: 'bench', codeVersion: 'bench', series, store, killSwitch, notifier: { notify: async () => undefined }, exchange });
   const ms = performance.now() - t0;
   const warm = r.wallMs.slice(100); // after JIT warm-up
-  const haltedBars = r.outcomes.filter((o) => o.killSwitch !== 'off').length;
+  const modes = killSwitchModes(r.outcomes);
+  const haltedBars = modes.halt + modes.flatten;
   return { bars: series.length, trades: r.trades.length, haltedBars, p50Ms: pct(warm, 0.5), p99Ms: pct(warm, 0.99), barsPerMinute: (series.length / ms) * 60_000 };
 }
 

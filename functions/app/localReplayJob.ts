@@ -17,7 +17,7 @@ import { regimeBars } from '../core/report/regimeBars.ts';
 import { GATE_RULES, type GateRule, type KillSwitchMode } from '../core/types.ts';
 import { backtestJob } from './backtestJob.ts';
 import { diffTrades, type ParityVerdict } from './parity.ts';
-import { replay, type ReplayResult } from './replay.ts';
+import { killSwitchModes, replay, type ReplayResult } from './replay.ts';
 import { writeRunOutputs } from './writeRunOutputs.ts';
 
 export interface LocalReplayInput {
@@ -169,9 +169,6 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       rejections,
     });
     const wall = percentiles(r.wallMs);
-    // decided bars only: a duplicate or a missing kline returns before the switch is read
-    const modes: Record<KillSwitchMode, number> = { off: 0, halt: 0, flatten: 0 };
-    for (const o of r.outcomes) if (o.kind === 'decided') modes[o.killSwitch]++;
     const resumedAt = resume ? resume.lastIndex + 1 : 0;
     const report: LocalReplayReport = {
       replay: r,
@@ -185,7 +182,7 @@ export async function localReplayJob(i: LocalReplayInput): Promise<LocalReplayRe
       rejections,
       auditRecords: auditAll.length,
       elapsedMs,
-      killSwitch: { file: killSwitchFile, bars: modes },
+      killSwitch: { file: killSwitchFile, bars: killSwitchModes(r.outcomes) },
     };
     if (i.out) {
       writeRunOutputs(i.out, {

@@ -13,6 +13,7 @@ import type { ClosedTrade, StepSink } from '../core/engine/events.ts';
 import { exitAllAtEnd } from '../core/engine/runBacktest.ts';
 import { barAt, type BarSeries } from '../core/market/bar.ts';
 import { isoUtc } from '../core/market/timeframe.ts';
+import type { KillSwitchMode } from '../core/types.ts';
 import { makeBarCloseHandler } from '../handlers/bar-close.ts';
 import type { KillSwitch } from '../ports/killSwitch.ts';
 import { RecordingMetrics } from '../ports/metrics.ts';
@@ -78,6 +79,16 @@ export interface ReplayResult {
   endTrades: ClosedTrade[];
   /** The exchange book after the last bar, to resume from. */
   venue: VenueSnapshot;
+}
+
+/**
+ * How many bars were decided with each kill-switch mode. Decided bars only: a duplicate, a missing
+ * or a bad kline returns before the switch is read (its outcome keeps the fail-closed default).
+ */
+export function killSwitchModes(outcomes: readonly BarCloseOutcome[]): Record<KillSwitchMode, number> {
+  const modes: Record<KillSwitchMode, number> = { off: 0, halt: 0, flatten: 0 };
+  for (const o of outcomes) if (o.kind === 'decided') modes[o.killSwitch]++;
+  return modes;
 }
 
 const KEY = 'mft-local-key';

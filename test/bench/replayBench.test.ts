@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,7 +24,6 @@ describe('the replay bench', () => {
     } catch {
       before = null;
     }
-    mkdirSync(tmpdir(), { recursive: true });
     writeFileSync(stale, 'halt');
     const { config } = parseConfig({});
     const series = syntheticMarket({ seed: 7, bars: 1_500 });
