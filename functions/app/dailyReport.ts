@@ -10,6 +10,7 @@ import type { ChainedRecord } from './auditChain.ts';
 import { tradesFromAudit } from './auditTrades.ts';
 import type { StateStore } from '../ports/stateStore.ts';
 import { diffTrades, formatParity, type ParityVerdict } from './parity.ts';
+import { maxDrawdown } from '../core/report/maxDrawdown.ts';
 
 export interface DailyReportInput {
   cfg: TradingConfig & { stage: { name: string } };
@@ -112,16 +113,8 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
 
   const eq = inv.map((r) => Number(r.equity)).filter(Number.isFinite);
   const startEquity = snap ? snap.state.equity : (eq[0] ?? null);
-  let peak = startEquity ?? eq[0] ?? 0;
-  let dd = 0;
-  let ddPct = 0;
-  for (const e of eq) {
-    peak = Math.max(peak, e);
-    if (peak - e > dd) {
-      dd = peak - e;
-      ddPct = peak > 0 ? dd / peak : 0;
-    }
-  }
+  // the day's closes, the peak starting at the day's start equity: the engine's one drawdown rule
+  const dd = maxDrawdown(startEquity ?? eq[0] ?? 0, eq);
   const endState = next?.state ?? (await endOfDayState(i.store, dayEnd));
   const actual = tradesFromAudit(inDay);
   const report: DailyReport = {
@@ -136,7 +129,7 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
       fees,
       funding,
     },
-    equity: { start: startEquity, end: endState?.equity ?? eq[eq.length - 1] ?? null, low: eq.length ? Math.min(...eq) : null, high: eq.length ? Math.max(...eq) : null, maxDrawdownUsd: dd, maxDrawdownPct: ddPct },
+    equity: { start: startEquity, end: endState?.equity ?? eq[eq.length - 1] ?? null, low: eq.length ? Math.min(...eq) : null, high: eq.length ? Math.max(...eq) : null, maxDrawdownUsd: dd.usd, maxDrawdownPct: dd.fraction },
     rejections,
     latency: {
       klineDelayMs: percentiles(inv.map((r) => r.klineDelayMs).filter((x): x is number => typeof x === 'number')),

@@ -71,11 +71,21 @@ export function reportData(i: HtmlReportInput): Record<string, unknown> {
     c.l.push(r6(lo));
     c.c.push(r6(s.close[b - 1]!));
   }
-  const eq: { t: number[]; v: number[] } = { t: [], v: [] };
+  // Equity at the last close of each candle; drawdown at the deepest close of it, below the peak
+  // so far from the starting capital (the max drawdown of the metrics is the chart's trough).
+  const eq: { t: number[]; v: number[]; dd: number[] } = { t: [], v: [], dd: [] };
+  let peak = i.metrics.capital;
   for (let a = 0; a < i.equity.length; a += k) {
-    const b = Math.min(i.equity.length, a + k) - 1;
+    const b = Math.min(i.equity.length, a + k);
+    let deepest = 0;
+    for (let j = a; j < b; j++) {
+      const e = i.equity[j]!;
+      if (e > peak) peak = e;
+      if (e - peak < deepest) deepest = e - peak;
+    }
     eq.t.push(i.times[a]! / 1000);
-    eq.v.push(r2(i.equity[b]!));
+    eq.v.push(r2(i.equity[b - 1]!));
+    eq.dd.push(r2(deepest));
   }
   const levels = new Map<string, { tp: number; sl: number }>();
   for (const r of i.audit) if (r.type === 'fill' && r.kind === 'entry') levels.set(`${r.symbol}@${r.time}`, { tp: Number(r.tp), sl: Number(r.sl) });
@@ -229,8 +239,8 @@ th:first-child,td:first-child{text-align:left}.scroll{max-height:420px;overflow:
   price.timeScale().fitContent();
 
   // Equity and drawdown.
-  var E = D.equity, eqData = [], ddData = [], peak = -Infinity;
-  for (var j = 0; j < E.t.length; j++) { peak = Math.max(peak, E.v[j]); eqData.push({ time: E.t[j], value: E.v[j] }); ddData.push({ time: E.t[j], value: Math.round((E.v[j] - peak) * 100) / 100 }); }
+  var E = D.equity, eqData = [], ddData = [];
+  for (var j = 0; j < E.t.length; j++) { eqData.push({ time: E.t[j], value: E.v[j] }); ddData.push({ time: E.t[j], value: E.dd[j] }); }
   var ee = document.getElementById('equity'), eqc = LC.createChart(ee, opts(ee)); charts.push(eqc);
   eqc.addSeries(LC.LineSeries, { color: '#1d4ed8', lineWidth: 2 }).setData(eqData); eqc.timeScale().fitContent();
   var de = document.getElementById('drawdown'), ddc = LC.createChart(de, opts(de)); charts.push(ddc);

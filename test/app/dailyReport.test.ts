@@ -43,6 +43,22 @@ describe('daily report from the audit trail and the start-of-day snapshot', () =
       const snap = (await h.store.getDay(day))!;
       const prevUnreal = snap.state.equity - snap.state.capital - snap.state.realized;
       expect(r.equity.start! + r.pnl.realized! + (r.pnl.unrealized! - prevUnreal)).toBeCloseTo(r.equity.end!, 6);
+      // max drawdown over the day's closes, the peak from the day's start equity, per close
+      const closes = (await h.store.readAudit(0, 1_000_000))
+        .map((c) => c.record as { type: string; time: number; equity: number })
+        .filter((x) => x.type === 'invocation' && x.time >= start && x.time < start + DAY_MS)
+        .map((x) => x.equity);
+      expect(closes).toHaveLength(288);
+      let peak = snap.state.equity;
+      let usd = 0;
+      let frac = 0;
+      for (const e of closes) {
+        peak = Math.max(peak, e);
+        usd = Math.max(usd, peak - e);
+        frac = Math.max(frac, peak > 0 ? (peak - e) / peak : 0);
+      }
+      expect(r.equity.maxDrawdownUsd).toBe(usd);
+      expect(r.equity.maxDrawdownPct).toBe(frac);
       expect(r.latency.klineDelayMs.n).toBe(288);
       expect(r.latency.barCloseToAckMs.n).toBeGreaterThanOrEqual(expected.length > 0 ? 1 : 0);
       checked += expected.length;

@@ -28,4 +28,20 @@ describe('report.html (content; drawing is checked in the browser test)', () => 
     expect(block.includes('<')).toBe(false);
     expect((JSON.parse(block) as { meta: Record<string, string> }).meta.a).toBe('<b>');
   }, 60_000);
+
+  it("the drawdown chart's trough is the metrics' max drawdown: every close counts (not only each candle's last), the peak starts at the capital", () => {
+    const year = syntheticMarket({ seed: 7, bars: 365 * 288 });
+    const job = backtestJob({ cfg: config, configHash: 'h', codeVersion: 'test', series: [year] });
+    const d = reportData({ title: 'year', meta: {}, series: year, trades: job.result.trades, audit: job.audit, times: year.openTime, equity: job.result.equity, metrics: job.metrics }) as { equity: { t: number[]; dd: number[] } };
+    expect(job.metrics.maxDrawdownUsd).toBeGreaterThan(0);
+    expect(d.equity.dd).toHaveLength(d.equity.t.length);
+    expect(Math.min(...d.equity.dd)).toBe(-Math.round(job.metrics.maxDrawdownUsd * 100) / 100);
+
+    // by hand: 3 bars, one candle each; the first close is already 20 below the 1000 capital
+    const s3 = syntheticMarket({ seed: 1, bars: 3 });
+    const metrics = { ...job.metrics, capital: 1000 };
+    const small = reportData({ title: 't', meta: {}, series: s3, trades: [], audit: [], times: s3.openTime, equity: [980, 1010, 995], metrics }) as { equity: { v: number[]; dd: number[] } };
+    expect(small.equity.v).toEqual([980, 1010, 995]);
+    expect(small.equity.dd).toEqual([-20, 0, -15]);
+  }, 60_000);
 });

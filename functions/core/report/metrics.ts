@@ -1,6 +1,7 @@
 import type { ClosedTrade } from '../engine/events.ts';
 import { InvariantError } from '../errors.ts';
 import { dayEndIndices } from './dayEndIndices.ts';
+import { maxDrawdown } from './maxDrawdown.ts';
 import type { ExitReason, GateRule, Regime } from '../types.ts';
 
 export interface RegimeStats {
@@ -11,6 +12,8 @@ export interface RegimeStats {
 
 export interface Metrics {
   bars: number;
+  /** The equity the run started from (capital_usd): the first peak of the drawdown. */
+  capital: number;
   trades: number;
   wins: number;
   winRate: number;
@@ -71,21 +74,11 @@ export function dailyReturns(capital: number, equity: ArrayLike<number>, dayEnds
 /**
  * Spec section 5 metrics. Sharpe: daily (UTC) equity returns (equity at each day's last close, the
  * first day measured against capital_usd), mean / sample std (n-1) * sqrt(365), 0 if std is 0.
- * Max drawdown on the per-close equity series.
+ * Max drawdown on the per-close equity series (`maxDrawdown`).
  */
 export function computeMetrics(m: MetricsInput): Metrics {
   const n = m.equity.length;
-  let peak = m.capital;
-  let mdd = 0;
-  let mddPct = 0;
-  for (let i = 0; i < n; i++) {
-    const e = m.equity[i]!;
-    if (e > peak) peak = e;
-    const dd = peak - e;
-    if (dd > mdd) mdd = dd;
-    const ddp = peak > 0 ? dd / peak : 0;
-    if (ddp > mddPct) mddPct = ddp;
-  }
+  const dd = maxDrawdown(m.capital, m.equity);
   const rets = dailyReturns(m.capital, m.equity, m.dayEnds ?? dayEndIndices(m.times), m.finalEquity);
   let sharpe = 0;
   if (rets.length > 1) {
@@ -121,6 +114,7 @@ export function computeMetrics(m: MetricsInput): Metrics {
   const k = m.trades.length;
   return {
     bars: n,
+    capital: m.capital,
     trades: k,
     wins,
     winRate: k ? wins / k : 0,
@@ -130,8 +124,8 @@ export function computeMetrics(m: MetricsInput): Metrics {
     funding,
     finalEquity: m.finalEquity,
     returnPct: (m.finalEquity / m.capital - 1) * 100,
-    maxDrawdownUsd: mdd,
-    maxDrawdownPct: mddPct * 100,
+    maxDrawdownUsd: dd.usd,
+    maxDrawdownPct: dd.fraction * 100,
     sharpe,
     exposurePct: n ? (m.exposureBars / n) * 100 : 0,
     profitFactor: grossLoss > 0 ? grossWin / grossLoss : null,
