@@ -253,14 +253,15 @@ th:first-child,td:first-child{text-align:left}.scroll{max-height:420px;overflow:
     cv.width = w * r; cv.height = h * r; var g = cv.getContext('2d'); g.scale(r, r);
     g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
     if (!labels.length) { g.fillStyle = '#6b7280'; g.font = '14px sans-serif'; g.textAlign = 'center'; g.fillText('none', w / 2, h / 2); return; }
-    var max = Math.max.apply(null, values.map(Math.abs).concat([1e-9])), pad = 24, bw = (w - 2 * pad) / Math.max(1, labels.length), zero = unit === 'n' ? h - pad : h / 2, span = unit === 'n' ? h - 2 * pad : h / 2 - pad;
+    var max = Math.max.apply(null, values.map(Math.abs).concat([1e-9])), pad = 24, bw = (w - 2 * pad) / Math.max(1, labels.length), span = unit === 'n' ? h - 2 * pad : (h - 27 - pad) / 2, zero = unit === 'n' ? h - pad : pad + span;
     g.strokeStyle = '#9ca3af'; g.beginPath(); g.moveTo(pad, zero); g.lineTo(w - pad, zero); g.stroke();
     g.font = '10px sans-serif'; g.textAlign = 'center';
+    // money: the value under a loss bar ends 16 px above the category labels (baseline h - 6)
     labels.forEach(function (lab, k) {
       var v = values[k], bh = (Math.abs(v) / max) * span, x = pad + k * bw;
       g.fillStyle = unit === 'n' ? '#2563eb' : v >= 0 ? '#16a34a' : '#dc2626';
       g.fillRect(x + 2, v >= 0 ? zero - bh : zero, Math.max(1, bw - 4), bh);
-      g.fillStyle = '#374151'; g.fillText(lab, x + bw / 2, h - 8);
+      g.fillStyle = '#374151'; g.fillText(lab, x + bw / 2, h - 6);
       if (labels.length <= 12) g.fillText(fmt(v, unit === 'n' ? 0 : 2), x + bw / 2, v >= 0 ? zero - bh - 3 : zero + bh + 11);
     });
   };
