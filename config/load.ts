@@ -75,8 +75,22 @@ export function parseConfig(raw: unknown, source = ''): LoadedConfig {
     }
     throw new ConfigError(source, problems, { cause: r.error });
   }
-  const config = deepFreeze(r.data);
-  return { config, hash: configHash(config) };
+  return withHash(deepFreeze(r.data));
+}
+
+/**
+ * The config and its hash, computed when first read: a sweep validates one config per combination
+ * and reads none of their hashes (hashing was ~half of resolving 1,000 combinations, in the thread
+ * that feeds the workers).
+ */
+function withHash(config: AppConfig): LoadedConfig {
+  let hash: string | undefined;
+  return {
+    config,
+    get hash(): string {
+      return (hash ??= configHash(config));
+    },
+  };
 }
 
 export function loadConfig(path: string): LoadedConfig {
@@ -107,7 +121,7 @@ export function configHash(config: unknown): string {
 
 /** Deep merge of overrides (the backtest Lambda's `config`), then re-validated. Arrays replace. */
 export function applyOverrides(base: AppConfig, overrides: Record<string, unknown> | undefined, source = 'overrides'): LoadedConfig {
-  if (!overrides) return { config: base, hash: configHash(base) };
+  if (!overrides) return withHash(base);
   return parseConfig(deepMerge(base, overrides), source);
 }
 

@@ -147,6 +147,18 @@ describe('config schema (spec section 0)', () => {
     expect(configHash({ ...config, capital_usd: 1 })).not.toBe(configHash(config));
   });
 
+  it('hash: computed when read (a sweep validates a config per combination and reads none), the same value as configHash, kept by spread and JSON', () => {
+    const loaded = parseConfig({ capital_usd: 1000 });
+    expect(loaded.hash).toBe(configHash(loaded.config));
+    expect(loaded.hash).toBe(loaded.hash);
+    expect({ ...loaded }.hash).toBe(configHash(loaded.config));
+    expect((JSON.parse(JSON.stringify(loaded)) as { hash: string }).hash).toBe(configHash(loaded.config));
+    const same = applyOverrides(loaded.config, undefined);
+    expect(same.config).toBe(loaded.config);
+    expect(same.hash).toBe(loaded.hash);
+    expect(applyOverrides(loaded.config, { capital_usd: 2000 }).hash).toBe(configHash({ ...loaded.config, capital_usd: 2000 }));
+  });
+
   it('overrides merge deeply and are re-validated', () => {
     const base = parseConfig({}).config;
     const { config } = applyOverrides(base, { risk: { max_position_usd: 200 }, strategy: { params: { tp_atr: 2 } } });
