@@ -32,6 +32,7 @@ export interface DailyReport {
   bars: { seen: number; expected: number; missing: string[] };
   trades: ClosedTrade[];
   pnl: { realized: number | null; unrealized: number | null; tradePnl: number; fees: number; funding: number };
+  /** `maxDrawdownPct` is a fraction of the peak (0.012 = 1.2%; `Metrics.maxDrawdownPct` is in percent), from the day's start equity over its closes (`maxDrawdown`). */
   equity: { start: number | null; end: number | null; low: number | null; high: number | null; maxDrawdownUsd: number; maxDrawdownPct: number };
   rejections: Record<GateRule, number>;
   latency: { klineDelayMs: Percentiles; barCloseToAckMs: Percentiles };
