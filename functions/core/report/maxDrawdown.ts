@@ -5,8 +5,8 @@
  *
  * Same values, bit for bit, as dividing at every close, with one division per peak instead: under
  * one peak the fractional drop `dd / peak` is largest where `dd` is (correctly rounded division by
- * the same positive number is monotonic). A sweep runs this over a year of 5m bars per combination,
- * where the per-close division was ~6% of the sweep (measured by profile).
+ * the same positive number is monotonic). A sweep runs this over a year of 5m bars per combination:
+ * measured by profile, computeMetrics went from 322 to 280 ms per 500 combinations (~1% of the sweep).
  */
 export function maxDrawdown(capital: number, equity: ArrayLike<number>): { usd: number; fraction: number } {
   let peak = capital;
