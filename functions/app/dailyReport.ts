@@ -115,7 +115,7 @@ export async function dailyReport(i: DailyReportInput): Promise<DailyReport> {
   const eq = inv.map((r) => Number(r.equity)).filter(Number.isFinite);
   const startEquity = snap ? snap.state.equity : (eq[0] ?? null);
   // the day's closes, the peak starting at the day's start equity: the engine's one drawdown rule
-  const dd = maxDrawdown(startEquity ?? eq[0] ?? 0, eq);
+  const dd = maxDrawdown(startEquity ?? 0, eq); // startEquity is eq[0] when there is no snapshot
   const endState = next?.state ?? (await endOfDayState(i.store, dayEnd));
   const actual = tradesFromAudit(inDay);
   const report: DailyReport = {
